@@ -1,0 +1,184 @@
+"""The ``nutgraf`` command: thin typer wrappers over the library, one per task.
+
+Each command parses its options and calls one library function (:func:`nutgraf.highlights`,
+:func:`nutgraf.batch.run_batch`, :func:`nutgraf.evaluate.evaluate`,
+:func:`nutgraf.train.train`), so the command line, tests and other callers share one code
+path. Bad input of any kind (a missing, empty, binary or non-UTF-8 file, an unknown format)
+surfaces as a :class:`~nutgraf.errors.NutgrafError`; the command prints its message as one line,
+``nutgraf: error: <message>``, and exits with status 2, the status typer gives usage errors,
+without a traceback: the message already says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from tqdm import tqdm
+
+from nutgraf import batch, evaluate, ingest, peers, pipeline, train
+from nutgraf.errors import NutgrafError
+from nutgraf.story import Story
+
+app = typer.Typer(
+    help="Editor-style highlights for news stories: extractive, traceable, fast on a CPU.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+USER_ERROR = 2
+"""Exit status for bad input, the same as typer's own usage errors."""
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn bad input into ``nutgraf: error: <message>`` and exit status 2.
+
+    ``OSError`` is included because an unwritable output path is the user's to fix too.
+    """
+    try:
+        yield
+    except NutgrafError as error:
+        _fail(str(error))
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(f"{where}{error.strerror or error}")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"nutgraf: error: {message}", err=True)
+    raise typer.Exit(USER_ERROR)
+
+
+@app.command("highlights")
+def highlights_command(
+    file: Annotated[str, typer.Argument(help="Story to summarize, or - for stdin.")],
+    input_format: Annotated[
+        str | None,
+        typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print highlights with their sentences and spans.")
+    ] = False,
+) -> None:
+    """Print a story's highlights, one bullet a line."""
+    with _user_errors():
+        if file == "-":
+            story = ingest.read(
+                typer.get_binary_stream("stdin").read(), input_format, where="<stdin>"
+            )
+        else:
+            story = ingest.read_file(Path(file), input_format)
+        pipeline.process(story)
+    if as_json:
+        typer.echo(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+    else:
+        for highlight in story.highlights:
+            typer.echo(f"• {highlight.text}")
+
+
+def story_json(story: Story) -> dict[str, Any]:
+    """Render a summarized story as JSON: highlights traced to sentences and character spans.
+
+    Spans and sentence offsets index ``story.text`` in characters (not bytes): for plain text
+    that is the input as decoded, for HTML the text extracted from it. The story's own
+    highlights are included as ``reference`` when it had them.
+    """
+    data: dict[str, Any] = {
+        "id": story.id,
+        "title": story.title,
+        "highlights": [
+            {
+                "text": highlight.text,
+                "sentences": list(highlight.sentences),
+                "spans": [list(span) for span in highlight.spans],
+                "score": highlight.score,
+            }
+            for highlight in story.highlights
+        ],
+        "sentences": [
+            {"index": s.index, "text": s.text, "start": s.start, "end": s.end}
+            for s in story.sentences
+        ],
+    }
+    if story.reference:
+        data["reference"] = story.reference
+    return data
+
+
+@app.command("batch")
+def batch_command(
+    source: Annotated[Path, typer.Argument(help="Corpus as JSONL or JSONL.gz.")],
+    out: Annotated[Path, typer.Option(help="Where to write one JSON row per story.")],
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write lines that yield no story.", show_default="OUT.rejects.jsonl"
+        ),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many records.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Summarize a JSONL corpus; malformed lines are reported and set aside, never fatal."""
+
+    def report(reject: batch.Reject) -> None:
+        tqdm.write(f"nutgraf: skipped: {reject.error}", file=sys.stderr)
+
+    with _user_errors():
+        summary = batch.run_batch(
+            source,
+            out,
+            rejects_path=rejects,
+            workers=workers,
+            limit=limit,
+            on_reject=report,
+        )
+    where = f" (see {summary.rejects_path})" if summary.rejected else ""
+    typer.echo(
+        f"nutgraf: {summary.done} done, {summary.rejected} rejected{where}"
+        f" in {summary.seconds:.1f} s, {summary.stories_per_second:.0f} stories/s",
+        err=True,
+    )
+
+
+@app.command("evaluate")
+def evaluate_command(
+    data: Annotated[Path, typer.Argument(help="Stories with references, as JSONL or JSONL.gz.")],
+    systems: Annotated[str, typer.Option(help="Comma-separated systems to compare.")] = ",".join(
+        peers.SYSTEM_NAMES
+    ),
+    limit: Annotated[int | None, typer.Option(min=1, help="Score the first N stories.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score systems side by side with ROUGE against the stories' own highlights."""
+    names = [name.strip() for name in systems.split(",") if name.strip()]
+    with _user_errors():
+        report = evaluate.evaluate(evaluate.load_corpus(data, limit), names, progress=True)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.to_markdown())
+
+
+@app.command("train")
+def train_command(
+    data: Annotated[
+        Path, typer.Option(help="Training stories with references, as JSONL or JSONL.gz.")
+    ] = train.DEFAULT_TRAIN_DATA,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the model.", show_default="the packaged model"),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Train on the first N usable stories.")
+    ] = None,
+) -> None:
+    """Refit the highlight model; the other commands load it from the package by default."""
+    with _user_errors():
+        train.train(data, out, limit=limit)

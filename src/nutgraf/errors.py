@@ -1,0 +1,32 @@
+"""The one catalogue of errors nutgraf raises on bad input.
+
+Every message says what is wrong, where, and what to do next, in the manner of spaCy's
+``errors.py``. The CLI turns any :class:`NutgrafError` into that message and exit status 2,
+with no traceback; the library raises it for callers to catch.
+"""
+
+from __future__ import annotations
+
+
+class NutgrafError(ValueError):
+    """Bad input: the message is meant for the person who gave it."""
+
+
+class EmptyStoryError(NutgrafError):
+    """The story has no text to summarize."""
+
+
+class DecodeError(NutgrafError):
+    """The input is binary or not UTF-8."""
+
+
+class InputFormatError(NutgrafError):
+    """The input is not in the form it claims or was detected to be."""
+
+
+class ModelError(NutgrafError):
+    """The model file is missing, damaged, or not fitted."""
+
+
+class MissingInputError(NutgrafError):
+    """The input file does not exist or is not a file."""

@@ -1,0 +1,34 @@
+"""Story in, highlights out: the stages in order, and the one entry point everything calls.
+
+The CLI, the evaluation harness and batch runs all go through :func:`process`, so a story is
+summarized the same way wherever it comes from.
+"""
+
+from __future__ import annotations
+
+from nutgraf import ingest, sentences
+from nutgraf.select import HighlightSelector, load_selector
+from nutgraf.story import Story
+
+
+def process(story: Story, selector: HighlightSelector | None = None) -> Story:
+    """Split ``story`` into sentences (unless already split) and choose its highlights."""
+    if not story.sentences:
+        sentences.split(story)
+    (selector or load_selector()).annotate([story])
+    return story
+
+
+def highlights(
+    text: str | bytes,
+    *,
+    input_format: str | None = None,
+    selector: HighlightSelector | None = None,
+) -> Story:
+    """Read one story in any supported form and return it with its highlights.
+
+    >>> story = highlights("Rain fell on Monday. The match was called off. Fans went home.")
+    >>> [h.sentences for h in story.highlights][0]
+    (0,)
+    """
+    return process(ingest.read(text, input_format), selector)

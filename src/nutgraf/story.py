@@ -1,0 +1,91 @@
+"""The one container every nutgraf stage reads and adds to.
+
+A :class:`Story` plays the part of spaCy's ``Doc``: ingest creates it from the input, then each
+stage fills one more layer and hands the same object on. Offsets always index
+:attr:`Story.text`, the text as the user gave it (for HTML, the text trafilatura extracted), so a
+bullet can be traced back to the exact characters it came from.
+
+Layers and the stage that writes each:
+
+=================  ===============================  =========================
+field              meaning                          written by
+=================  ===============================  =========================
+``body``           spans of ``text`` to summarize   :mod:`nutgraf.ingest`
+``reference``      the story's own highlights       :mod:`nutgraf.ingest`
+``sentences``      sentences of the body            :mod:`nutgraf.sentences`
+``scores``         one salience score per sentence  :mod:`nutgraf.select`
+``highlights``     the chosen bullets               :mod:`nutgraf.select`
+=================  ===============================  =========================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Casing(str, Enum):
+    """How the text is written: the two forms of the CNN/DailyMail data.
+
+    ``TOKENIZED`` is See et al. (2017)'s preprocessing: lowercased PTB tokens separated by
+    spaces, ``-lrb-``/``-rrb-`` for brackets and ``` `` ```/``''`` for quotes.
+    """
+
+    CASED = "cased"
+    TOKENIZED = "lowercased-tokenized"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of the body, with its place in :attr:`Story.text`.
+
+    ``index`` counts every sentence of the body in order. ``position`` counts only real
+    sentences: byline and timestamp fragments that open many Daily Mail stories get
+    ``position = -1`` so that "first sentence" means what an editor means by it.
+    """
+
+    index: int
+    text: str
+    start: int
+    end: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """One bullet: its text and the sentences it was taken from.
+
+    ``sentences`` holds indexes into :attr:`Story.sentences`; ``spans`` the matching
+    ``(start, end)`` character offsets into :attr:`Story.text`.
+    """
+
+    text: str
+    sentences: tuple[int, ...]
+    spans: tuple[tuple[int, int], ...]
+    score: float
+
+
+@dataclass(slots=True)
+class Story:
+    """A news story as it moves through the pipeline; stages add layers in place."""
+
+    text: str
+    body: list[tuple[int, int]] = field(default_factory=list)
+    id: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    source_format: str = "plain"
+    casing: Casing = Casing.CASED
+    reference: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.body:
+            self.body = [(0, len(self.text))]
+
+    @property
+    def body_text(self) -> str:
+        """The summarizable text, its paragraphs joined by blank lines."""
+        return "\n\n".join(self.text[start:end] for start, end in self.body)
