@@ -40,9 +40,10 @@ _ATTRIBUTION = frozenset(
 )
 _STOP = frozenset(
     """a about after all also an and are as at be been but by can could did do does for from
-    had has have he her him his how i if in into is it its just me more most my n no not of on
-    one or our out over s said says she so some t than that the their them then there these
-    they this to up was we were what when where which while who will with would you your""".split()
+    had has have he her him his how i if in into is it its just me more most my n no not
+    of on one or our out over s said says she so some t than that the their them then
+    there these they this to up was we were what when where which while who will with
+    would you your""".split()
 )
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -91,8 +92,8 @@ def featurize(
         return out
     content = [[w for w in ws if w not in _STOP] for ws in tokens]
     doc_tf: Counter[str] = Counter()
-    for ws in content:
-        doc_tf.update(ws)
+    for bag in content:
+        doc_tf.update(bag)
     weight = {w: c * idf.get(w, default_idf) for w, c in doc_tf.items()}
     doc_norm = math.sqrt(sum(v * v for v in weight.values())) or 1.0
     n_real = sum(1 for s in sentences if s.position >= 0) or 1

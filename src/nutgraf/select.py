@@ -5,9 +5,10 @@ a millisecond:
 
 1. **Sentence scorer.** Each sentence gets the probability that the extractive oracle (the set of
    sentences with the best ROUGE against the editors' highlights) contains it, from the features
-   of :mod:`nutgraf.features` plus one lexical score: a logistic regression (fitted by SGD) over hashed word
-   unigrams and bigrams that learns which words make news. The lexical score the trees see in
-   training is out-of-fold, so they learn how far to trust it on unseen stories.
+   of :mod:`nutgraf.features` plus one lexical score: a logistic regression (fitted by SGD)
+   over hashed word unigrams and bigrams that learns which words make news. The lexical
+   score the trees see in training is out-of-fold, so they learn how far to trust it on
+   unseen stories.
 2. **Set reranker.** Candidate sets of 1 to ``max_bullets`` sentences from the best few
    (:mod:`nutgraf.candidates`) are ranked by a LambdaRank model trained to put first the set
    with the best ROUGE-1 + ROUGE-2 against the reference. This stage chooses how many bullets a
@@ -91,6 +92,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
     >>> story = sentences.split(ingest.read("Rain fell. The match was off. Fans left."))
     >>> len(selector.predict([story])[0]) >= 1
     True
+
     """
 
     def __init__(
@@ -137,9 +139,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         stories takes about a quarter of an hour on two cores.
         """
         if len(stories) != len(references):
-            raise ValueError(
-                f"fit got {len(stories)} stories but {len(references)} references"
-            )
+            raise ValueError(f"fit got {len(stories)} stories but {len(references)} references")
         progress("idf")
         self._fit_idf(stories)
         tokens = [[words(s.text) for s in story.sentences] for story in stories]
@@ -155,9 +155,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         hashed = self._hash(stories)
         lexical = self._fit_lexical(hashed, target, folds)
         progress("sentence scorer")
-        matrix = np.column_stack(
-            [self._features(stories, tokens), lexical]
-        ).astype(np.float32)
+        matrix = np.column_stack([self._features(stories, tokens), lexical]).astype(np.float32)
         scores = np.zeros(len(target))
         for fold in range(self.n_folds):
             held = folds == fold
@@ -322,7 +320,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
             return tokens, [np.zeros(0) for _ in stories]
         lexical = self._hash(stories) @ self.lexical_coef_ + self.lexical_intercept_
         matrix = np.column_stack([self._features(stories, tokens), lexical]).astype(np.float32)
-        flat = np.asarray(self.scorer_.predict(matrix), dtype=np.float64)
+        flat = np.asarray(self.scorer_.predict(matrix, num_threads=1), dtype=np.float64)
         return tokens, np.split(flat, np.cumsum(sizes)[:-1])
 
     def predict_proba(self, stories: Sequence[Story]) -> list[NDArray[np.float64]]:
@@ -341,7 +339,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         ]
         matrices = [matrix for _, matrix in candidates]
         flat = (
-            np.asarray(self.reranker_.predict(np.concatenate(matrices)))
+            np.asarray(self.reranker_.predict(np.concatenate(matrices), num_threads=1))
             if sum(len(m) for m in matrices)
             else np.zeros(0)
         )
@@ -432,7 +430,7 @@ def default_model_path() -> Path:
 
 @lru_cache(maxsize=4)
 def load_selector(path: str | Path | None = None) -> HighlightSelector:
-    """The selector saved at ``path``, or the packaged one; loaded once per process."""
+    """Load the selector saved at ``path``, or the packaged one, once per process."""
     target = Path(path) if path is not None else default_model_path()
     if not target.is_file():
         raise ModelError(f"no model at {target}: build it with `nutgraf train`")

@@ -66,7 +66,7 @@ _NEVER_FINAL = frozenset(
     Cmdr Cpl Pvt Spc Adm Brig Gov Govs Sen Sens Rep Reps Rev
     Msgr Fr Hon Pres Supt Det Insp Atty Amb Mt Ft Jan Feb Mar
     Apr Aug Sep Sept Oct Nov Dec No Nos Vol Vols Fig Figs Art
-    Nr vs v cf approx e.g i.e E.g I.e""".split()  # noqa: SIM905 - a word table reads best as text
+    Nr vs v cf approx e.g i.e E.g I.e""".split()
 )
 
 # Words that usually sit inside a sentence but may end one ("Apple Inc.", "in Atlanta, Ga.").
@@ -74,7 +74,7 @@ _MAY_BE_FINAL = frozenset(
     """Inc Corp Ltd Co Cos Bros Plc Jr Sr St Ave Blvd Rd Dept
     Univ Assn etc al Ala Ariz Ark Calif Colo Conn Del Fla Ga
     Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb
-    Nev Okla Ore Pa Tenn Tex Va Vt Wash Wis Wyo""".split()  # noqa: SIM905 - a word table reads best as text
+    Nev Okla Ore Pa Tenn Tex Va Vt Wash Wis Wyo""".split()
 )
 
 # After a word of _MAY_BE_FINAL, an acronym (U.S., a.m.) or an initial, these words start a
@@ -85,7 +85,7 @@ _STARTERS = frozenset(
     On At For If When While After Before As Since Although
     Though Because What Who How Why Where Which Meanwhile
     However Still Now Then Many Some Most Both Each Other
-    Another One Such Instead Later Earlier Police Officials""".split()  # noqa: SIM905 - a word table reads best as text
+    Another One Such Instead Later Earlier Police Officials""".split()
 )
 
 # A sentence-final punctuation run, possessive and anchored at its first character so that a

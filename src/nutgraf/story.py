@@ -21,10 +21,10 @@ field              meaning                          written by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Casing(str, Enum):
+class Casing(StrEnum):
     """How the text is written: the two forms of the CNN/DailyMail data.
 
     ``TOKENIZED`` is See et al. (2017)'s preprocessing: lowercased PTB tokens separated by
