@@ -5,13 +5,13 @@ or holds an empty story, goes to a *rejects* file with its line number and raw t
 other story is summarized. Output rows keep input order, whatever the number of workers, so two
 runs over the same input write the same bytes.
 
-Speed comes from two places. The selector scores many stories per call (its features and the
-gradient-boosted trees are vectorized over sentences), so stories travel in chunks of
-``chunk_size``. With ``workers > 1`` chunks go to a process pool; the parent loads the model
-(so a missing one fails before any output), each worker receives it once when it starts, and
-the parent only parses JSON and writes rows. Workers are started from a clean
-``forkserver`` process rather than forked from the parent, because LightGBM's OpenMP runtime
-can hang in a child forked after the parent used it.
+Speed comes from two places. The selector scores many stories per call (one LightGBM call for
+all their sentences instead of one per story), so stories travel in chunks of ``chunk_size``.
+With ``workers > 1`` chunks go to a process pool: the parent loads the model (so a missing one
+fails before any output), each worker receives it once when it starts, and the parent only
+parses JSON and writes rows. Workers start from a clean ``forkserver`` process rather than a
+fork of the parent, because LightGBM's OpenMP runtime can hang in a child forked after the
+parent used it; starting them costs about a second, so they pay off on thousands of stories.
 
 >>> import json, pathlib, tempfile
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -122,7 +122,8 @@ def run_batch(
     not records).
 
     ``selector`` defaults to the packaged model, loaded here before anything is written; with
-    ``workers > 1`` it is pickled once into each worker. Raises
+    ``workers > 1`` it is pickled once into each worker, and, as with any ``forkserver`` or
+    ``spawn`` pool, a calling script needs an ``if __name__ == "__main__":`` guard. Raises
     :class:`~nutgraf.errors.NutgrafError` only for faults of the whole run (an unreadable input
     file, a missing model), never for one bad story.
     """

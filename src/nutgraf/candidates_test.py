@@ -31,8 +31,13 @@ def test_sets_cover_every_size_in_story_order() -> None:
 
 def test_a_short_story_gives_fewer_sets() -> None:
     sets, rows = enumerate_sets(
-        np.array([0.5, 0.2]), WORDS[2:4], [0, 1], pool_size=5, max_bullets=4,
-        doc_sentences=2, doc_words=12,
+        np.array([0.5, 0.2]),
+        WORDS[2:4],
+        [0, 1],
+        pool_size=5,
+        max_bullets=4,
+        doc_sentences=2,
+        doc_words=12,
     )
     assert sets == [(0,), (1,), (0, 1)]
     assert rows.shape == (3, len(CANDIDATE_FEATURES))
