@@ -141,8 +141,8 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         if len(stories) != len(references):
             raise ValueError(f"fit got {len(stories)} stories but {len(references)} references")
         progress("idf")
-        self._fit_idf(stories)
         tokens = [[words(s.text) for s in story.sentences] for story in stories]
+        self._fit_idf(tokens)
         progress("oracle labels")
         labels = self._oracle_labels(stories, references)
         sizes = np.array([len(story.sentences) for story in stories], dtype=np.int64)
@@ -166,11 +166,11 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         self.reranker_ = self._fit_reranker(stories, tokens, references, scores, offsets)
         return self
 
-    def _fit_idf(self, stories: Sequence[Story]) -> None:
+    def _fit_idf(self, tokens: Sequence[Sequence[Sequence[str]]]) -> None:
         df: Counter[str] = Counter()
-        for story in stories:
-            df.update({w for s in story.sentences for w in words(s.text)})
-        n = max(len(stories), 1)
+        for story in tokens:
+            df.update({w for sentence in story for w in sentence})
+        n = max(len(tokens), 1)
         self.idf_ = {w: math.log(n / c) for w, c in sorted(df.items()) if c >= self.min_df}
         self.default_idf_ = math.log(n)
 
