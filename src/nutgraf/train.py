@@ -3,7 +3,8 @@
 ``nutgraf train`` reads the JSONL(.gz) corpus, splits each story the way inference does, fits a
 :class:`~nutgraf.select.HighlightSelector` against the editors' highlights and writes the model
 file that ships in the package. On this project's 2-core machine the 43,490 shared training
-stories take about 20 minutes (most of it the oracle labels and the out-of-fold models).
+stories took 7.1 minutes (oracle labels 2.6, lexical model 0.6, sentence scorer 1.2,
+set reranker 2.1).
 """
 
 from __future__ import annotations
