@@ -1,16 +1,18 @@
-"""Throughput of ``nutgraf batch`` against Lead-3 over the same stories, in one run.
+"""Throughput and memory of ``nutgraf batch`` for each model, next to Lead-3, in one run.
 
 Absolute stories/s depend on the machine, so the figure worth quoting is the ratio to Lead-3
-measured in the same run: both go through :func:`nutgraf.batch.run_batch` (read JSONL, ingest,
-split, annotate, write JSONL), so the ratio isolates what choosing sentences with the model
-costs. Lead-3 is timed at the same worker counts as nutgraf.
+measured in the same run: every system goes through :func:`nutgraf.batch.run_batch` (read
+JSONL, ingest, split, annotate, write JSONL), so the ratio isolates what choosing sentences with
+each model costs. Every system is timed at the same worker counts.
 
-The corpus is the first N lines of the data, repeated when the file has fewer. The model is
-loaded before timing; with several workers, starting them and sending each the model are part
-of the time, as they are for a user.
+Each measurement runs in a fresh Python process, so that its peak resident memory (the parent's
+and the largest worker's, from ``getrusage``) is its own: the default model, the accurate one
+with its encoder, and Lead-3 do not share a heap. The model is loaded before timing; with
+several workers, starting them and sending each the model are part of the time, as they are for
+a user.
 
-    python bench/batch_speed.py                       # 2000 validation stories
-    python bench/batch_speed.py --stories 500 --json
+    python bench/batch_speed.py                       # 2000 validation stories, both models
+    python bench/batch_speed.py --stories 500 --systems default lead3 --json
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import resource
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from itertools import cycle, islice
@@ -54,26 +59,56 @@ def build_corpus(data: Path, stories: int, out: Path) -> None:
     out.write_text("".join(islice(cycle(lines), stories)), encoding="utf-8")
 
 
+SYSTEMS = ("default", "accurate", "lead3")
+"""The packaged models by name, and the Lead-3 baseline."""
+
+
+def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str, float]:
+    """Time one system in this process; return stories/s and peak memory in MB."""
+    selector = Lead3() if system == "lead3" else load_selector(model=system)
+    if system == "accurate":
+        from nutgraf.encoder import load_encoder
+
+        load_encoder()  # build or open the encoder graph before the clock starts, as a server would
+    summary = run_batch(corpus, out, workers=workers, progress=False, selector=selector)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "stories_per_second": summary.stories_per_second,
+        "parent_mb": own,
+        "worker_mb": child if workers > 1 else 0.0,
+    }
+
+
 def measure(
-    corpus: Path, workdir: Path, workers: Sequence[int], model: Path | None
+    corpus: Path, workdir: Path, workers: Sequence[int], systems: Sequence[str]
 ) -> list[dict[str, object]]:
-    nutgraf = load_selector(model)
+    """Run every system at every worker count, each in a fresh process."""
     rows: list[dict[str, object]] = []
     for n in workers:
-        rates = {}
-        for name, selector in (("nutgraf", nutgraf), ("lead3", Lead3())):
-            summary = run_batch(
-                corpus, workdir / f"{name}-{n}.jsonl", workers=n, progress=False, selector=selector
+        for system in systems:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    system,
+                    "--corpus",
+                    str(corpus),
+                    "--out",
+                    str(workdir / f"{system}-{n}.jsonl"),
+                    "--workers",
+                    str(n),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
             )
-            rates[name] = summary.stories_per_second
-        rows.append(
-            {
-                "workers": n,
-                "nutgraf": rates["nutgraf"],
-                "lead3": rates["lead3"],
-                "ratio": rates["nutgraf"] / rates["lead3"],
-            }
-        )
+            rows.append({"workers": n, "system": system, **json.loads(result.stdout)})
+        lead = next(r for r in rows if r["workers"] == n and r["system"] == "lead3")
+        for row in rows:
+            if row["workers"] == n:
+                row["ratio_to_lead3"] = row["stories_per_second"] / lead["stories_per_second"]
     return rows
 
 
@@ -82,22 +117,31 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="JSONL(.gz) stories")
     parser.add_argument("--stories", type=int, default=2000, help="corpus size")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--model", type=Path, help="model file [default: the packaged one]")
+    parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--one", choices=SYSTEMS, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one, args.corpus, args.out, args.workers[0])))
+        return
+    systems = [*[s for s in args.systems if s != "lead3"], "lead3"]
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         build_corpus(args.data, args.stories, workdir / "corpus.jsonl")
-        rows = measure(workdir / "corpus.jsonl", workdir, args.workers, args.model)
+        rows = measure(workdir / "corpus.jsonl", workdir, args.workers, systems)
     if args.json:
         print(json.dumps({"data": str(args.data), "stories": args.stories, "runs": rows}, indent=2))
         return
     print(f"{args.stories} stories from {args.data.name}\n")
-    print("| workers | nutgraf stories/s | lead3 stories/s | nutgraf / lead3 |")
-    print("|---:|---:|---:|---:|")
+    print("| workers | system | stories/s | ratio to Lead-3 | parent MB | worker MB |")
+    print("|---:|---|---:|---:|---:|---:|")
     for row in rows:
-        rates = f"{row['nutgraf']:.0f} | {row['lead3']:.0f} | {row['ratio']:.2f}"
-        print(f"| {row['workers']} | {rates} |")
+        print(
+            f"| {row['workers']} | {row['system']} | {row['stories_per_second']:.0f}"
+            f" | {row['ratio_to_lead3']:.3f} | {row['parent_mb']:.0f} | {row['worker_mb']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -3,12 +3,17 @@
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
+from nutgraf import ingest, select, sentences
+from nutgraf.accurate import AccurateSelector
 from nutgraf.cli import app
+from nutgraf.select import default_model_path, load_selector
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -134,3 +139,115 @@ def test_evaluate_rejects_an_unknown_system() -> None:
     result = runner.invoke(app, ["evaluate", str(data), "--systems", "lead3,gpt", "--limit", "2"])
     assert result.exit_code == 2
     assert result.stderr.startswith("nutgraf: error: ")
+
+
+# -- the accurate model ------------------------------------------------------------------
+
+INSTALL = 'pip install "nutgraf[accurate]"'
+
+
+@pytest.fixture
+def fresh_selectors() -> Iterator[None]:
+    """Forget the selectors loaded so far, before and after, since ``load_selector`` caches."""
+    load_selector.cache_clear()
+    yield
+    load_selector.cache_clear()
+
+
+def _use_as_packaged(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Make ``path`` stand in for the packaged accurate model."""
+    real = select.default_model_path
+
+    def stand_in(model: str = "default") -> Path:
+        return path if model == "accurate" else real(model)
+
+    monkeypatch.setattr(select, "default_model_path", stand_in)
+
+
+def _one_error_line(result: Result) -> str:
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nutgraf: error: "), lines
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.mark.skipif(
+    not default_model_path("accurate").is_file(), reason="the accurate model is not packaged yet"
+)
+@pytest.mark.usefixtures("encoder_cache", "fresh_selectors")
+def test_highlights_with_the_packaged_accurate_model_prints_bullets() -> None:
+    result = runner.invoke(app, ["highlights", "--model", "accurate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    bullets = _bullets(result.stdout)
+    assert 1 <= len(bullets) <= 4
+    assert bullets == result.stdout.splitlines()
+    texts = [s.text for s in sentences.split(ingest.read_file(EXAMPLE)).sentences]
+    assert all(bullet.removeprefix("• ") in texts for bullet in bullets)
+
+
+@pytest.mark.usefixtures("fresh_selectors")
+def test_highlights_model_accurate_runs_the_accurate_selector(
+    tiny_accurate: AccurateSelector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tiny_accurate.save(tmp_path / "accurate.npz")
+    _use_as_packaged(monkeypatch, tmp_path / "accurate.npz")
+    story = sentences.split(ingest.read_file(EXAMPLE))
+    (expected,) = tiny_accurate.predict([story])
+    (default,) = load_selector().predict([sentences.split(ingest.read_file(EXAMPLE))])
+    assert expected != default  # so the bullets show which model ran
+    result = runner.invoke(app, ["highlights", "--model", "accurate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert _bullets(result.stdout) == [f"• {story.sentences[i].text}" for i in expected]
+    as_json = runner.invoke(app, ["highlights", "--model", "accurate", "--json", str(EXAMPLE)])
+    assert as_json.exit_code == 0, as_json.output
+    chosen = [h["sentences"] for h in json.loads(as_json.stdout)["highlights"]]
+    assert chosen == [[i] for i in expected]
+
+
+@pytest.mark.usefixtures("fresh_selectors")
+@pytest.mark.parametrize("command", ["highlights", "batch", "train"])
+def test_an_unknown_model_is_a_user_error_naming_the_choices(command: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    args = {
+        "highlights": ["highlights", str(EXAMPLE)],
+        "batch": ["batch", str(FIXTURES / "cli_corpus.jsonl"), "--out", str(out)],
+        "train": ["train", "--data", str(FIXTURES / "cnndm_sample.jsonl"), "--out", str(out)],
+    }[command]
+    result = runner.invoke(app, [*args, "--model", "nonsense"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    line = _one_error_line(result)
+    assert "nonsense" in line and "default" in line and "accurate" in line
+    assert not out.exists()
+
+
+@pytest.fixture
+def without_the_extra(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_selectors: None
+) -> None:
+    """onnxruntime cannot be imported; a stand-in accurate model file is "packaged"."""
+    stand_in = tmp_path / "accurate.npz"
+    meta = {"format": 1, "kind": "accurate", "params": {}}
+    np.savez_compressed(stand_in, meta=np.array(json.dumps(meta)))
+    _use_as_packaged(monkeypatch, stand_in)
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+
+
+@pytest.mark.usefixtures("without_the_extra")
+@pytest.mark.parametrize("command", ["highlights", "batch", "train", "evaluate"])
+def test_the_accurate_model_without_its_extra_says_how_to_install_it(
+    command: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    data = str(FIXTURES / "cnndm_sample.jsonl")
+    args = {
+        "highlights": ["highlights", "--model", "accurate", str(EXAMPLE)],
+        "batch": ["batch", data, "--out", str(out), "--model", "accurate"],
+        "train": ["train", "--data", data, "--out", str(out), "--model", "accurate"],
+        "evaluate": ["evaluate", data, "--systems", "lead3,nutgraf-accurate", "--limit", "2"],
+    }[command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert INSTALL in _one_error_line(result)
+    assert not out.exists()

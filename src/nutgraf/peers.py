@@ -223,15 +223,20 @@ PEERS: dict[str, System] = {
 }
 """Every system but nutgraf itself, by the name ``nutgraf evaluate --systems`` takes."""
 
+NUTGRAF_SYSTEMS = {"nutgraf": "default", "nutgraf-accurate": "accurate"}
+"""nutgraf's own systems, by the packaged model each runs."""
+
 SYSTEM_NAMES = ("nutgraf", *PEERS)
+"""What ``nutgraf evaluate`` compares by default; ``nutgraf-accurate`` is added by name, since
+it needs the ``accurate`` extra."""
 
 
-def _nutgraf() -> System:
+def _nutgraf(model: str) -> System:
     """Build nutgraf's own pipeline as a system, its selector loaded once, not per story."""
     from nutgraf.pipeline import process
     from nutgraf.select import load_selector
 
-    selector = load_selector()
+    selector = load_selector(model=model)
 
     def nutgraf(story: Story) -> list[str]:
         return [highlight.text for highlight in process(story, selector).highlights]
@@ -245,13 +250,13 @@ def get_system(name: str) -> System:
     >>> get_system("lead3") is lead3
     True
     """
-    if name == "nutgraf":
-        return _nutgraf()
+    if name in NUTGRAF_SYSTEMS:
+        return _nutgraf(NUTGRAF_SYSTEMS[name])
     try:
         system = PEERS[name]
     except KeyError:
         raise NutgrafError(
-            f"Unknown system {name!r}. Choose from: {', '.join(SYSTEM_NAMES)}."
+            f"Unknown system {name!r}. Choose from: {', '.join([*NUTGRAF_SYSTEMS, *PEERS])}."
         ) from None
     if isinstance(system, LazySystem):
         system.load()

@@ -11,11 +11,17 @@ from nutgraf.select import HighlightSelector, load_selector
 from nutgraf.story import Story
 
 
-def process(story: Story, selector: HighlightSelector | None = None) -> Story:
-    """Split ``story`` into sentences (unless already split) and choose its highlights."""
+def process(
+    story: Story, selector: HighlightSelector | None = None, *, model: str = "default"
+) -> Story:
+    """Split ``story`` into sentences (unless already split) and choose its highlights.
+
+    ``selector`` wins over ``model``, the name of a packaged model (see
+    :data:`nutgraf.select.MODELS`).
+    """
     if not story.sentences:
         sentences.split(story)
-    (selector or load_selector()).annotate([story])
+    (selector or load_selector(model=model)).annotate([story])
     return story
 
 
@@ -24,6 +30,7 @@ def highlights(
     *,
     input_format: str | None = None,
     selector: HighlightSelector | None = None,
+    model: str = "default",
 ) -> Story:
     """Read one story in any supported form and return it with its highlights.
 
@@ -31,4 +38,4 @@ def highlights(
     >>> [h.sentences for h in story.highlights][0]
     (0,)
     """
-    return process(ingest.read(text, input_format), selector)
+    return process(ingest.read(text, input_format), selector, model=model)

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import lightgbm as lgb
 import numpy as np
@@ -51,7 +51,8 @@ from nutgraf.features import FEATURE_NAMES, featurize, words
 from nutgraf.rouge import Reference, oracle, rouge_tokens
 from nutgraf.story import Highlight, Story
 
-DEFAULT_MODEL = "highlights.npz"
+MODELS: dict[str, str] = {"default": "highlights.npz", "accurate": "accurate.npz"}
+"""The packaged models by name, and their files under ``nutgraf/models``."""
 _FORMAT_VERSION = 1
 _Progress = Callable[[str], None]
 
@@ -94,6 +95,9 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
     True
 
     """
+
+    kind: ClassVar[str] = "default"
+    """The name the model file records, so :meth:`load` rebuilds the right class."""
 
     def __init__(
         self,
@@ -154,8 +158,10 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         progress("lexical model")
         hashed = self._hash(stories)
         lexical = self._fit_lexical(hashed, target, folds)
+        extra = self._fit_extra(stories, target, offsets, progress)
         progress("sentence scorer")
-        matrix = np.column_stack([self._features(stories, tokens), lexical]).astype(np.float32)
+        matrix = np.column_stack([self._features(stories, tokens), lexical, extra])
+        matrix = matrix.astype(np.float32)
         scores = np.zeros(len(target))
         for fold in range(self.n_folds):
             held = folds == fold
@@ -163,7 +169,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
             scores[held] = booster.predict(matrix[held])
         self.scorer_ = self._train_booster(matrix, target, "binary", None)
         progress("set reranker")
-        self.reranker_ = self._fit_reranker(stories, tokens, references, scores, offsets)
+        self.reranker_ = self._fit_reranker(stories, tokens, references, scores, extra, offsets)
         return self
 
     def _fit_idf(self, tokens: Sequence[Sequence[Sequence[str]]]) -> None:
@@ -241,6 +247,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         tokens: Sequence[Sequence[Sequence[str]]],
         references: Sequence[Sequence[str]],
         scores: NDArray[np.float64],
+        extra: NDArray[np.float64],
         offsets: NDArray[np.int64],
     ) -> lgb.Booster:
         """Rank candidate sets by their ROUGE against the reference, graded 0-10 per story."""
@@ -248,7 +255,8 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         grades: list[NDArray[np.float64]] = []
         groups: list[int] = []
         for i, story in enumerate(stories):
-            sets, matrix = self._candidates(story, tokens[i], scores[offsets[i] : offsets[i + 1]])
+            span = slice(offsets[i], offsets[i + 1])
+            sets, matrix = self._candidates(story, tokens[i], scores[span], extra[span])
             if len(sets) < 2:
                 continue
             ref = Reference(references[i])
@@ -289,11 +297,46 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
             return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
         return np.concatenate(blocks)
 
+    # -- hooks for a selector that reads more than words -------------------------------
+
+    def _fit_extra(
+        self,
+        stories: Sequence[Story],
+        target: NDArray[np.float64],
+        offsets: NDArray[np.int64],
+        progress: _Progress,
+    ) -> NDArray[np.float64]:
+        """Fit any further sentence model; return its out-of-fold columns (none here)."""
+        return np.zeros((len(target), 0))
+
+    def _extra(self, stories: Sequence[Story]) -> NDArray[np.float64]:
+        """Further sentence columns at prediction time, matching :meth:`_fit_extra`'s."""
+        return np.zeros((sum(len(story.sentences) for story in stories), 0))
+
+    def _set_extra(
+        self, story: Story, sets: Sequence[tuple[int, ...]], extra: NDArray[np.float64]
+    ) -> NDArray[np.float32]:
+        """Further candidate-set columns, from the story and its extra sentence columns."""
+        return np.zeros((len(sets), 0), dtype=np.float32)
+
+    def _extra_arrays(self) -> dict[str, NDArray[Any]]:
+        """Arrays of the further models, for :meth:`save`."""
+        return {}
+
+    def _load_extra(self, data: Any) -> None:
+        """Restore what :meth:`_extra_arrays` saved."""
+
+    # -- candidates ----------------------------------------------------------------------
+
     def _candidates(
-        self, story: Story, tokens: Sequence[Sequence[str]], scores: NDArray[np.float64]
+        self,
+        story: Story,
+        tokens: Sequence[Sequence[str]],
+        scores: NDArray[np.float64],
+        extra: NDArray[np.float64],
     ) -> tuple[list[tuple[int, ...]], NDArray[np.float32]]:
         real = [s.position for s in story.sentences if s.position >= 0]
-        return enumerate_sets(
+        sets, matrix = enumerate_sets(
             scores,
             tokens,
             [s.position if s.position >= 0 else len(real) for s in story.sentences],
@@ -302,6 +345,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
             doc_sentences=float(len(real)),
             doc_words=float(sum(len(t) for t in tokens)),
         )
+        return sets, np.hstack([matrix, self._set_extra(story, sets, extra)])
 
     def _check(self) -> None:
         try:
@@ -313,15 +357,18 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
 
     def _score(
         self, stories: Sequence[Story]
-    ) -> tuple[list[list[list[str]]], list[NDArray[np.float64]]]:
+    ) -> tuple[list[list[list[str]]], list[NDArray[np.float64]], list[NDArray[np.float64]]]:
+        """Each story's word tokens, sentence scores and extra sentence columns."""
         tokens = [[words(s.text) for s in story.sentences] for story in stories]
         sizes = [len(story.sentences) for story in stories]
+        cuts = np.cumsum(sizes)[:-1]
+        extra = self._extra(stories)
         if not sum(sizes):
-            return tokens, [np.zeros(0) for _ in stories]
+            return tokens, [np.zeros(0) for _ in stories], np.split(extra, cuts)
         lexical = self._hash(stories) @ self.lexical_coef_ + self.lexical_intercept_
-        matrix = np.column_stack([self._features(stories, tokens), lexical]).astype(np.float32)
-        flat = np.asarray(self.scorer_.predict(matrix, num_threads=1), dtype=np.float64)
-        return tokens, np.split(flat, np.cumsum(sizes)[:-1])
+        matrix = np.column_stack([self._features(stories, tokens), lexical, extra])
+        flat = self.scorer_.predict(matrix.astype(np.float32), num_threads=1)
+        return tokens, np.split(np.asarray(flat, dtype=np.float64), cuts), np.split(extra, cuts)
 
     def predict_proba(self, stories: Sequence[Story]) -> list[NDArray[np.float64]]:
         """For each story, each sentence's probability of belonging in its highlights."""
@@ -332,10 +379,10 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         self, stories: Sequence[Story]
     ) -> tuple[list[NDArray[np.float64]], list[tuple[int, ...]]]:
         """Sentence scores and the reranker's best set, for each story."""
-        tokens, scores = self._score(stories)
+        tokens, scores, extra = self._score(stories)
         candidates = [
-            self._candidates(story, toks, score)
-            for story, toks, score in zip(stories, tokens, scores, strict=True)
+            self._candidates(story, toks, score, more)
+            for story, toks, score, more in zip(stories, tokens, scores, extra, strict=True)
         ]
         matrices = [matrix for _, matrix in candidates]
         flat = (
@@ -379,6 +426,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         self._check()
         meta = {
             "format": _FORMAT_VERSION,
+            "kind": self.kind,
             "params": self.get_params(),
             "features": list(FEATURE_NAMES),
             "candidate_features": list(CANDIDATE_FEATURES),
@@ -386,15 +434,16 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
             "lexical_intercept": self.lexical_intercept_,
         }
         vocabulary = list(self.idf_)
-        np.savez_compressed(
-            path,
-            meta=np.array(json.dumps(meta)),
-            vocabulary=np.array(vocabulary),
-            idf=np.array([self.idf_[w] for w in vocabulary], dtype=np.float32),
-            lexical_coef=self.lexical_coef_,
-            scorer=np.array(self.scorer_.model_to_string()),
-            reranker=np.array(self.reranker_.model_to_string()),
-        )
+        arrays: dict[str, NDArray[Any]] = {
+            "meta": np.array(json.dumps(meta)),
+            "vocabulary": np.array(vocabulary),
+            "idf": np.array([self.idf_[w] for w in vocabulary], dtype=np.float32),
+            "lexical_coef": self.lexical_coef_,
+            "scorer": np.array(self.scorer_.model_to_string()),
+            "reranker": np.array(self.reranker_.model_to_string()),
+            **self._extra_arrays(),
+        }
+        np.savez_compressed(path, allow_pickle=False, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> HighlightSelector:
@@ -407,7 +456,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
                         f"{path}: model format {meta.get('format')} is not"
                         f" {_FORMAT_VERSION}; retrain it with `nutgraf train`"
                     )
-                selector = cls(**meta["params"])
+                selector = selector_class(meta.get("kind", "default"))(**meta["params"])
                 selector.idf_ = dict(
                     zip(data["vocabulary"].tolist(), data["idf"].tolist(), strict=True)
                 )
@@ -416,6 +465,9 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
                 selector.lexical_intercept_ = float(meta["lexical_intercept"])
                 selector.scorer_ = lgb.Booster(model_str=str(data["scorer"]))
                 selector.reranker_ = lgb.Booster(model_str=str(data["reranker"]))
+                selector._load_extra(data)
+        except ModelError:
+            raise  # already says what is wrong, e.g. which extra to install
         except (OSError, KeyError, ValueError) as error:
             raise ModelError(
                 f"cannot read the model {path}: {error}; rebuild it with `nutgraf train`"
@@ -423,15 +475,35 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         return selector
 
 
-def default_model_path() -> Path:
-    """Where the packaged model lives (and where ``nutgraf train`` writes by default)."""
-    return Path(str(resources.files("nutgraf") / "models" / DEFAULT_MODEL))
+def _check_model(model: str) -> None:
+    if model not in MODELS:
+        raise ModelError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+
+
+def selector_class(model: str) -> type[HighlightSelector]:
+    """Look up a model name's selector class; the accurate one checks its extra is installed."""
+    _check_model(model)
+    if model == "accurate":
+        from nutgraf.accurate import AccurateSelector
+        from nutgraf.encoder import require_extra
+
+        require_extra()
+
+        return AccurateSelector
+    return HighlightSelector
+
+
+def default_model_path(model: str = "default") -> Path:
+    """Where a packaged model lives (and where ``nutgraf train --model`` writes by default)."""
+    _check_model(model)
+    return Path(str(resources.files("nutgraf") / "models" / MODELS[model]))
 
 
 @lru_cache(maxsize=4)
-def load_selector(path: str | Path | None = None) -> HighlightSelector:
-    """Load the selector saved at ``path``, or the packaged one, once per process."""
-    target = Path(path) if path is not None else default_model_path()
+def load_selector(path: str | Path | None = None, *, model: str = "default") -> HighlightSelector:
+    """Load the selector saved at ``path``, or the packaged ``model``, once per process."""
+    selector_class(model)  # an unknown name or a missing extra is said before a missing file
+    target = Path(path) if path is not None else default_model_path(model)
     if not target.is_file():
-        raise ModelError(f"no model at {target}: build it with `nutgraf train`")
+        raise ModelError(f"no model at {target}: build it with `nutgraf train --model {model}`")
     return HighlightSelector.load(target)

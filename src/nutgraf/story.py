@@ -23,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+from numpy.typing import NDArray
+
 
 class Casing(StrEnum):
     """How the text is written: the two forms of the CNN/DailyMail data.
@@ -80,6 +83,9 @@ class Story:
     sentences: list[Sentence] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)
+    tensor: NDArray[np.float32] | None = None
+    """Sentence vectors (sentences x dimensions, NaN for sentences not read), when an encoder
+    stage has run; ``spaCy`` keeps its ``Doc.tensor`` the same way."""
 
     def __post_init__(self) -> None:
         if not self.body:
