@@ -218,9 +218,10 @@ def build_graph(weights: dict[str, NDArray[np.float32]]) -> Any:
 
 
 def _cache_dir() -> Path:
-    root = os.environ.get("NUTGRAF_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    base = Path(root) if root else Path.home() / ".cache"
-    return base / "nutgraf" if not os.environ.get("NUTGRAF_CACHE") else base
+    """``$NUTGRAF_CACHE`` when set, else ``nutgraf`` in the user cache directory."""
+    if own := os.environ.get("NUTGRAF_CACHE"):
+        return Path(own)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nutgraf"
 
 
 def _digest(path: Path) -> str:
