@@ -26,7 +26,7 @@ import multiprocessing
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,7 +35,7 @@ from tqdm import tqdm
 from nutgraf import head
 from nutgraf.encoder import DIM, load_encoder
 from nutgraf.errors import ModelError
-from nutgraf.select import HighlightSelector, _Progress
+from nutgraf.select import HighlightSelector, _Progress, _quiet
 from nutgraf.story import Story
 
 SENTENCE_FEATURES: tuple[str, ...] = ("head_logit", "head_rank", "head_gap", "doc_cos", "max_cos")
@@ -142,6 +142,21 @@ class AccurateSelector(HighlightSelector):
         self.head_width = head_width
         self.head_layers = head_layers
         self.head_epochs = head_epochs
+
+    def fit(
+        self,
+        stories: Sequence[Story],
+        references: Sequence[Sequence[str]],
+        *,
+        progress: _Progress = _quiet,
+    ) -> Self:
+        """Fit as :meth:`HighlightSelector.fit` does, checking first that torch is installed.
+
+        Without the check a missing torch would surface only at the head, after the minutes of
+        oracle labels and encoding that come before it.
+        """
+        head.require_torch()
+        return super().fit(stories, references, progress=progress)
 
     def _head_params(self) -> head.HeadParams:
         return head.HeadParams(

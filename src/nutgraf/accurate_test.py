@@ -264,3 +264,12 @@ def test_a_story_gets_the_same_highlights_alone_as_in_a_batch(
     for ours, theirs in zip(alone, together, strict=True):
         np.testing.assert_allclose(ours, theirs, atol=1e-4, rtol=0)
     assert [tiny_accurate.predict([s])[0] for s in _stories()] == tiny_accurate.predict(_stories())
+
+
+def test_fit_without_torch_fails_before_any_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    steps: list[str] = []
+    monkeypatch.setitem(sys.modules, "torch", None)
+    stories = _stories()
+    with pytest.raises(ModelError, match=re.escape('pip install "nutgraf[accurate]"')):
+        AccurateSelector().fit(stories, [s.reference for s in stories], progress=steps.append)
+    assert steps == []

@@ -86,7 +86,8 @@ def forward(
     return np.asarray(logits, dtype=np.float32)
 
 
-def _torch() -> Any:
+def require_torch() -> Any:
+    """Import torch, which only training needs, or say which extra installs it."""
     try:
         import torch
     except ImportError as error:
@@ -98,7 +99,7 @@ def _torch() -> Any:
 
 def _module(params: HeadParams) -> Any:
     """Build the head as a torch module whose parameter names match :func:`forward`'s weights."""
-    torch = _torch()
+    torch = require_torch()
     nn = torch.nn
     module: Any = nn.Module
 
@@ -149,7 +150,7 @@ def fit(
     progress: Callable[[str], None] = lambda _: None,
 ) -> Weights:
     """Train the head on stories' read sentences against the oracle's 0/1 labels."""
-    torch = _torch()
+    torch = require_torch()
     torch.manual_seed(params.seed)
     torch.set_num_threads(params.threads)
     rng = np.random.default_rng(params.seed)
