@@ -17,7 +17,8 @@ Sentences the encoder did not read get NaN in these columns, which LightGBM rout
 so a long story's tail is still scored on its words.
 
 The vectors live on the story (:attr:`Story.tensor`, as spaCy keeps ``Doc.tensor``): the
-selector encodes stories that lack them, and training can fill them from a cache.
+selector encodes only stories that lack them, so a caller that already holds a story's vectors
+sets them there and nothing is encoded twice.
 """
 
 from __future__ import annotations

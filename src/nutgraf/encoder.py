@@ -360,7 +360,7 @@ class Encoder:
         """Per story, a vector for each sentence read within ``max_tokens``, NaN for the rest.
 
         Byline fragments (``position == -1``) are never read: they are splitting artefacts.
-        All the stories' sentences go through the model in shared batches.
+        The stories' sentences go through the model together, grouped by :meth:`_batches`.
         """
         pieces: list[list[int]] = []
         where: list[tuple[int, int]] = []
