@@ -12,7 +12,7 @@ default model, the accurate one with its encoder, and Lead-3 do not share a heap
 loaded before timing; with several workers, starting them and sending each the model are part
 of the time, as they are for a user.
 
-    python bench/batch_speed.py                       # 2000 validation stories, both models
+    python bench/batch_speed.py                       # 2000 validation stories, all systems
     python bench/batch_speed.py --stories 500 --systems default lead3 --json
 """
 
@@ -62,8 +62,11 @@ def build_corpus(data: Path, stories: int, out: Path) -> None:
     out.write_text("".join(islice(cycle(lines), stories)), encoding="utf-8")
 
 
-SYSTEMS = ("default", "accurate", "lead3")
-"""The packaged models by name, and the Lead-3 baseline."""
+SYSTEMS = ("default", "default+figures", "accurate", "lead3")
+"""The packaged models by name, and the Lead-3 baseline. Every system but ``default+figures``
+runs with ``figures=False``, so that the ratios time choosing sentences; ``default+figures``
+adds the parse that gives each bullet its figures and sources, as ``nutgraf batch`` does by
+default."""
 
 
 def _descendants(root: int) -> list[int]:
@@ -109,14 +112,26 @@ class WorkerPeak(threading.Thread):
 
 def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str, float]:
     """Time one system in this process; return stories/s and peak memory in MB."""
-    selector = Lead3() if system == "lead3" else load_selector(model=system)
+    model, _, extra = system.partition("+")
+    selector = Lead3() if system == "lead3" else load_selector(model=model)
     if system == "accurate":
         from nutgraf.encoder import load_encoder
 
         load_encoder()  # build or open the encoder graph before the clock starts, as a server would
     sampler = WorkerPeak()
     sampler.start()
-    summary = run_batch(corpus, out, workers=workers, progress=False, selector=selector)
+    if extra == "figures":
+        from nutgraf import nlp
+
+        nlp.load()  # load spaCy before the clock starts, as the model is
+    summary = run_batch(
+        corpus,
+        out,
+        workers=workers,
+        progress=False,
+        selector=selector,
+        figures=extra == "figures",
+    )
     sampler.done.set()
     sampler.join()
     return {

@@ -4,18 +4,30 @@
 >>> story = nutgraf.highlights("Rain fell on Monday. The match was called off. Fans went home.")
 >>> len(story.highlights) >= 1
 True
+
+``nutgraf.update(old, new)`` marks what a newer version of a story adds (NEW bullets, changed
+figures) and ``nutgraf.track(versions)`` follows a timeline; they live in
+:mod:`nutgraf.versions`, not in a module named ``update``, because a submodule and a function
+of one name would take turns as ``nutgraf.update`` depending on import order.
 """
 
+from nutgraf.claims import figures
 from nutgraf.errors import NutgrafError
 from nutgraf.pipeline import highlights, process
-from nutgraf.story import Casing, Highlight, Sentence, Story
+from nutgraf.story import Casing, Figure, Highlight, Sentence, Story
+from nutgraf.versions import Update, track, update
 
 __all__ = [
     "Casing",
+    "Figure",
     "Highlight",
     "NutgrafError",
     "Sentence",
     "Story",
+    "Update",
+    "figures",
     "highlights",
     "process",
+    "track",
+    "update",
 ]

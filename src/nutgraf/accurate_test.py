@@ -157,12 +157,12 @@ def test_ensure_vectors_encodes_only_stories_without_them(encoder_cache: Path) -
         np.testing.assert_allclose(np.linalg.norm(story.tensor[read], axis=1), 1.0, atol=1e-5)
 
 
-def test_annotate_writes_highlights_with_provenance(
+def test_choose_writes_whole_sentences_with_provenance(
     tiny_accurate: AccurateSelector, encoded: list[Story]
 ) -> None:
     stories = _copy(encoded)
     expected = tiny_accurate.predict(_copy(encoded))
-    assert tiny_accurate.annotate(stories) == stories
+    assert tiny_accurate.choose(stories) == stories
     for story, chosen in zip(stories, expected, strict=True):
         assert len(story.scores) == len(story.sentences)
         assert [h.sentences for h in story.highlights] == [(i,) for i in chosen]

@@ -13,7 +13,7 @@ near-duplicate sentences never compete.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,12 +45,21 @@ def _trigrams(words: Sequence[str]) -> set[tuple[str, str, str]]:
     return set(zip(words, words[1:], words[2:], strict=False))
 
 
-def pool(scores: NDArray[np.float64], words: Sequence[Sequence[str]], size: int) -> list[int]:
-    """Up to ``size`` sentence indexes, best score first, none repeating another's trigram."""
+def pool(
+    scores: NDArray[np.float64],
+    words: Sequence[Sequence[str]],
+    size: int,
+    blocked: Collection[int] = frozenset(),
+) -> list[int]:
+    """Up to ``size`` sentence indexes, best score first, none repeating another's trigram.
+
+    ``blocked`` sentences never enter, so the next best take their place: the style stage
+    blocks a sentence that cannot open a bullet (:func:`nutgraf.style.edit`).
+    """
     chosen: list[int] = []
     seen: set[tuple[str, str, str]] = set()
     for index in np.argsort(-scores, kind="stable"):
-        if not words[index]:
+        if not words[index] or index in blocked:
             continue
         trigrams = _trigrams(words[index])
         if trigrams & seen:
@@ -71,9 +80,10 @@ def enumerate_sets(
     max_bullets: int,
     doc_sentences: float,
     doc_words: float,
+    blocked: Collection[int] = frozenset(),
 ) -> tuple[list[tuple[int, ...]], NDArray[np.float32]]:
     """Every candidate set from the pool (indexes in story order) and its feature row."""
-    members = pool(scores, words, pool_size)
+    members = pool(scores, words, pool_size, blocked)
     rank = {index: r for r, index in enumerate(members)}
     bags = {index: set(words[index]) for index in members}
     pool_total = float(sum(scores[i] for i in members))

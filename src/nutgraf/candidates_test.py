@@ -49,3 +49,19 @@ def test_no_sentences_no_sets() -> None:
     )
     assert sets == []
     assert rows.shape == (0, len(CANDIDATE_FEATURES))
+
+
+def test_blocked_sentences_leave_the_pool_to_the_next_best() -> None:
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.95, 0.5, 0.4])
+    assert pool(scores, WORDS, 3, blocked={0, 3}) == [1, 2, 5]  # 1 no longer repeats 0
+    sets, _ = enumerate_sets(
+        scores,
+        WORDS,
+        list(range(7)),
+        pool_size=2,
+        max_bullets=2,
+        doc_sentences=7,
+        doc_words=40,
+        blocked={0},
+    )
+    assert sets == [(1,), (2,), (1, 2)]

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 from tqdm import tqdm
 
-from nutgraf import batch, evaluate, ingest, peers, pipeline, train
+from nutgraf import batch, claims, claims_eval, evaluate, ingest, peers, pipeline, train
 from nutgraf.errors import NutgrafError
 from nutgraf.select import MODELS
 from nutgraf.story import Story
@@ -79,12 +79,7 @@ def highlights_command(
 ) -> None:
     """Print a story's highlights, one bullet a line."""
     with _user_errors():
-        if file == "-":
-            story = ingest.read(
-                typer.get_binary_stream("stdin").read(), input_format, where="<stdin>"
-            )
-        else:
-            story = ingest.read_file(Path(file), input_format)
+        story = _read_story(file, input_format)
         pipeline.process(story, model=model)
     if as_json:
         typer.echo(json.dumps(story_json(story), ensure_ascii=False, indent=2))
@@ -97,8 +92,9 @@ def story_json(story: Story) -> dict[str, Any]:
     """Render a summarized story as JSON: highlights traced to sentences and character spans.
 
     Spans and sentence offsets index ``story.text`` in characters (not bytes): for plain text
-    that is the input as decoded, for HTML the text extracted from it. The story's own
-    highlights are included as ``reference`` when it had them.
+    that is the input as decoded, for HTML the text extracted from it. Each bullet carries the
+    figures it states and the parties it credits. The story's own highlights are included as
+    ``reference`` when it had them.
     """
     data: dict[str, Any] = {
         "id": story.id,
@@ -109,6 +105,10 @@ def story_json(story: Story) -> dict[str, Any]:
                 "sentences": list(highlight.sentences),
                 "spans": [list(span) for span in highlight.spans],
                 "score": highlight.score,
+                "figures": [
+                    claims.figure_json(story, f) for f in claims.in_highlight(story, highlight)
+                ],
+                "sources": claims.sources(story, highlight),
             }
             for highlight in story.highlights
         ],
@@ -120,6 +120,54 @@ def story_json(story: Story) -> dict[str, Any]:
     if story.reference:
         data["reference"] = story.reference
     return data
+
+
+@app.command("figures")
+def figures_command(
+    file: Annotated[str, typer.Argument(help="Story to read, or - for stdin.")],
+    input_format: Annotated[
+        str | None,
+        typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every field, with offsets and sentences.")
+    ] = False,
+) -> None:
+    """List every figure a story reports, what it counts and whom the story credits."""
+    with _user_errors():
+        story = _read_story(file, input_format)
+        claims.extract(story)
+    if as_json:
+        rows = [claims.figure_json(story, f) for f in story.figures]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for figure in story.figures:
+        credit = f" ({figure.source})" if figure.source else ""
+        typer.echo(f"• {figure.text}: {figure.counts}{credit}")
+
+
+@app.command("score-figures")
+def score_figures_command(
+    data: Annotated[Path, typer.Argument(help="Annotated stories, as the claims dev set.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="With --json, list every error for analysis.")
+    ] = False,
+) -> None:
+    """Score figure extraction and attribution against annotations (claims GUIDELINES.md)."""
+    with _user_errors():
+        report = claims_eval.score(data, progress=True)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(misses=misses), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.to_markdown())
+
+
+def _read_story(file: str, input_format: str | None) -> Story:
+    """Read a story from a path, or from stdin for ``-``."""
+    if file == "-":
+        return ingest.read(typer.get_binary_stream("stdin").read(), input_format, where="<stdin>")
+    return ingest.read_file(Path(file), input_format)
 
 
 @app.command("batch")
@@ -142,6 +190,13 @@ def batch_command(
         ),
     ] = 1,
     model: ModelOption = "default",
+    figures: Annotated[
+        bool,
+        typer.Option(
+            help="Give each bullet its figures and sources; --no-figures skips the parse they"
+            " need and runs several times faster."
+        ),
+    ] = True,
 ) -> None:
     """Summarize a JSONL corpus; malformed lines are reported and set aside, never fatal."""
 
@@ -157,6 +212,7 @@ def batch_command(
             limit=limit,
             model=model,
             on_reject=report,
+            figures=figures,
         )
     where = f" (see {summary.rejects_path})" if summary.rejected else ""
     typer.echo(
@@ -205,3 +261,31 @@ def train_command(
     """Refit a highlight model; the other commands load it from the package by default."""
     with _user_errors():
         train.train(data, out, limit=limit, model=model)
+
+
+@app.command("update")
+def update_command(
+    old: Annotated[str, typer.Argument(help="The earlier version of the story, or - for stdin.")],
+    new: Annotated[str, typer.Argument(help="The newer version, or - for stdin.")],
+    input_format: Annotated[
+        str | None,
+        typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print bullets with what is new in each, and the changes."),
+    ] = False,
+    model: ModelOption = "default",
+) -> None:
+    """Print the newer version's highlights, NEW: on new facts, then the figures that changed."""
+    from nutgraf import versions
+
+    with _user_errors():
+        if old == new == "-":
+            raise NutgrafError("only one of OLD and NEW can be read from stdin (-)")
+        stories = [_read_story(file, input_format) for file in (old, new)]
+        result = versions.update(*stories, model=model)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.to_text())

@@ -5,6 +5,10 @@ scored by :func:`nutgraf.rouge.score` (rouge-score's ROUGE-1, ROUGE-2 and ROUGE-
 stemmer, newline-separated sentences), so the table compares choices of sentences and nothing
 else. Only the system call is timed: splitting and scoring are shared costs, not the system's.
 
+Beside ROUGE, each system's bullets are checked for the one fault ROUGE cannot see: a bullet
+that opens with a pronoun it cannot resolve ("He said ...", :func:`nutgraf.style.opening_pronoun`
+defines it), reported as a share of bullets and weighted like ROUGE.
+
 Scores are reported per publisher because CNN and the Daily Mail differ (CNN's highlights are
 shorter, and Lead-3 is weaker on it), and the validation files here do not mix the two in the
 proportion of the test split that published numbers use. The *weighted* figure re-weights the
@@ -25,7 +29,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
 
@@ -36,6 +40,7 @@ from nutgraf.errors import NutgrafError
 from nutgraf.peers import System, get_system
 from nutgraf.sentences import split
 from nutgraf.story import Story
+from nutgraf.style import opening_pronoun
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +80,42 @@ class Rouge:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Openings:
+    """How many bullets a system wrote, and how many open with an unresolved pronoun."""
+
+    bullets: int = 0
+    pronoun: int = 0
+
+    def add(self, summary: Sequence[str]) -> Openings:
+        """Count one more summary's bullets."""
+        found = sum(opening_pronoun(bullet) is not None for bullet in summary)
+        return Openings(self.bullets + len(summary), self.pronoun + found)
+
+    @property
+    def share(self) -> float:
+        """The pronoun openings as a percentage of bullets (0 with no bullets)."""
+        return 100 * self.pronoun / self.bullets if self.bullets else 0.0
+
+
+def _weighted_share(by_publisher: Mapping[str, Openings]) -> float:
+    """Return the share of pronoun openings, re-weighted to the test split as ROUGE is.
+
+    Each publisher's share of its own bullets is weighted by its stories in the test split,
+    as :func:`_weighted` weights ROUGE; with a publisher missing, the plain share of all
+    bullets.
+    """
+    if all(p in by_publisher for p in PUBLISHERS):
+        return sum(TEST_SPLIT_STORIES[p] * by_publisher[p].share for p in PUBLISHERS) / (
+            TEST_SPLIT_TOTAL
+        )
+    total = Openings(
+        sum(o.bullets for o in by_publisher.values()),
+        sum(o.pronoun for o in by_publisher.values()),
+    )
+    return total.share
+
+
 def _weighted(by_publisher: Mapping[str, Rouge], plain: Rouge) -> Rouge:
     """Re-weight CNN and Daily Mail means to the test split's make-up, when both are there.
 
@@ -100,7 +141,8 @@ class SystemResult:
     ``weighted`` is the test-split re-weighting when both publishers are present (see
     :attr:`Report.weighted`), else the plain mean. ``seconds`` counts only time inside the
     system. ``fallbacks`` is how many stories the system answered with its fallback (summa's
-    lead sentences when its graph is empty); zero for systems without one.
+    lead sentences when its graph is empty); zero for systems without one. ``openings``
+    counts, per publisher, the bullets and those opening with an unresolved pronoun.
     """
 
     name: str
@@ -108,6 +150,12 @@ class SystemResult:
     publishers: Mapping[str, Rouge]
     seconds: float
     fallbacks: int = 0
+    openings: Mapping[str, Openings] = field(default_factory=dict)
+
+    @property
+    def pronoun_share(self) -> float:
+        """Percentage of bullets opening with an unresolved pronoun, weighted as ROUGE is."""
+        return _weighted_share(self.openings)
 
     @property
     def stories_per_second(self) -> float | None:
@@ -150,6 +198,13 @@ class Report:
                     "seconds": result.seconds,
                     "stories_per_second": result.stories_per_second,
                     "fallbacks": result.fallbacks,
+                    "pronoun_openings": {
+                        "share": result.pronoun_share,
+                        "publishers": {
+                            p: {"bullets": o.bullets, "pronoun": o.pronoun}
+                            for p, o in result.openings.items()
+                        },
+                    },
                 }
                 for result in self.systems
             ],
@@ -166,6 +221,12 @@ class Report:
                     publishers={p: Rouge(**r) for p, r in item["publishers"].items()},
                     seconds=item["seconds"],
                     fallbacks=item["fallbacks"],
+                    openings={
+                        p: Openings(**counts)
+                        for p, counts in item.get("pronoun_openings", {})
+                        .get("publishers", {})
+                        .items()
+                    },
                 )
                 for item in data["systems"]
             ),
@@ -184,6 +245,7 @@ class Report:
             *(f"CNN {m}" for m in _METRICS),
             *(f"DM {m}" for m in _METRICS),
             "stories/s",
+            "pronoun openings %",
         ]
         if lead is not None:
             header.append("Δ lead3 R1 / R2 / RLsum")
@@ -194,6 +256,7 @@ class Report:
                 cells += _cells(result.publishers.get(publisher))
             speed = result.stories_per_second
             cells.append("-" if speed is None else f"{speed:,.0f}")
+            cells.append(f"{result.pronoun_share:.2f}")
             if lead is not None:
                 gaps = result.weighted.minus(lead.weighted)
                 cells.append(" / ".join(f"{gap:+.2f}" for gap in gaps))
@@ -213,7 +276,11 @@ class Report:
                 f"{TEST_SPLIT_STORIES['dailymail']:,}·DM) / {TEST_SPLIT_TOTAL:,}, "
                 "the test split's make-up"
             )
-        return caption + "."
+        caption += (
+            "; pronoun openings % = share of bullets opening with a pronoun they cannot"
+            " resolve (nutgraf.style.opening_pronoun)"
+        )
+        return caption + (", weighted the same way." if self.weighted else ".")
 
     def _notes(self) -> list[str]:
         notes = []
@@ -275,6 +342,7 @@ def evaluate(
     """
     chosen = _resolve(systems)
     scores: dict[str, dict[str, list[rouge.RougeScores]]] = {name: {} for name in chosen}
+    openings: dict[str, dict[str, Openings]] = {name: {} for name in chosen}
     seconds = dict.fromkeys(chosen, 0.0)
     fallbacks_before = {name: getattr(s, "fallbacks", 0) for name, s in chosen.items()}
     stories_done = skipped = 0
@@ -294,6 +362,7 @@ def evaluate(
                 raise
             seconds[name] += time.perf_counter() - start
             scores[name].setdefault(publisher, []).append(rouge.score(summary, story.reference))
+            openings[name][publisher] = openings[name].get(publisher, Openings()).add(summary)
         stories_done += 1
     results = []
     for name, system in chosen.items():
@@ -306,6 +375,7 @@ def evaluate(
                 publishers=by_publisher,
                 seconds=seconds[name],
                 fallbacks=getattr(system, "fallbacks", 0) - fallbacks_before[name],
+                openings=dict(sorted(openings[name].items())),
             )
         )
     present = next(iter(scores.values()), {})

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from nutgraf.evaluate import Report, SystemResult, evaluate, load_corpus
+from nutgraf.evaluate import Openings, Report, SystemResult, evaluate, load_corpus
 from nutgraf.peers import lead3
 from nutgraf.story import Sentence, Story
 
@@ -155,3 +155,21 @@ def test_load_corpus_skips_bad_rows_and_logs_them(
     assert caplog.messages[0].startswith("skipped: ")
     assert caplog.messages[-1].endswith("skipped 1 bad rows, read 3 stories")
     assert [story.id for story in load_corpus(path, limit=2)] == [stories[0].id, stories[1].id]
+
+
+def test_pronoun_openings_are_counted_per_publisher_and_weighted() -> None:
+    stories = _hand_made()
+    report = evaluate(stories, {"second": lambda s: [s.sentences[1].text, "He left."]})
+    result = report.system("second")
+    assert result.openings == {"cnn": Openings(2, 1), "dailymail": Openings(2, 1)}
+    assert result.pronoun_share == pytest.approx(50.0)
+    assert "| pronoun openings % |" in report.to_markdown().splitlines()[2]
+    assert report.to_markdown().splitlines()[4].endswith("| 50.00 |")
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["systems"][0]["pronoun_openings"]["share"] == pytest.approx(50.0)
+    assert Report.from_dict(data) == report
+
+
+def test_lead3_openings_are_reported_too(fixture_report: Report) -> None:
+    lead = fixture_report.system("lead3")
+    assert sum(o.bullets for o in lead.openings.values()) == 3 * fixture_report.stories

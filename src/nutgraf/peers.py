@@ -239,7 +239,7 @@ def _nutgraf(model: str) -> System:
     selector = load_selector(model=model)
 
     def nutgraf(story: Story) -> list[str]:
-        return [highlight.text for highlight in process(story, selector).highlights]
+        return [highlight.text for highlight in process(story, selector, figures=False).highlights]
 
     return nutgraf
 

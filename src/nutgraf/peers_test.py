@@ -114,4 +114,7 @@ def test_nutgraf_system_returns_its_highlights(stories: list[Story]) -> None:
         summary = system(story)
         assert 1 <= len(summary) <= 4, story.id
         assert summary == [highlight.text for highlight in story.highlights]
-        assert all(text.strip() and text.split()[0] in story.text for text in summary)
+        # the style stage may upper-case a first word whose opening marker it cut
+        assert all(
+            text.strip() and text.split()[0].lower() in story.text.lower() for text in summary
+        )

@@ -6,22 +6,30 @@ summarized the same way wherever it comes from.
 
 from __future__ import annotations
 
-from nutgraf import ingest, sentences
+from nutgraf import claims, ingest, sentences
 from nutgraf.select import HighlightSelector, load_selector
 from nutgraf.story import Story
 
 
 def process(
-    story: Story, selector: HighlightSelector | None = None, *, model: str = "default"
+    story: Story,
+    selector: HighlightSelector | None = None,
+    *,
+    model: str = "default",
+    figures: bool = True,
 ) -> Story:
-    """Split ``story`` into sentences (unless already split) and choose its highlights.
+    """Split ``story`` into sentences, choose its highlights and find the figures they state.
 
+    Sentences already split are kept.
     ``selector`` wins over ``model``, the name of a packaged model (see
-    :data:`nutgraf.select.MODELS`).
+    :data:`nutgraf.select.MODELS`). ``figures=False`` skips the parse that figures need, for
+    callers that only score the bullets' words (ROUGE evaluation).
     """
     if not story.sentences:
         sentences.split(story)
     (selector or load_selector(model=model)).annotate([story])
+    if figures:
+        claims.of_highlights([story])
     return story
 
 

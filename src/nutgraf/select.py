@@ -17,7 +17,9 @@ a millisecond:
 The class follows scikit-learn's estimator contract: ``__init__`` stores its keyword arguments
 unchanged, ``fit(stories, references)`` learns attributes ending in ``_``, and prediction checks
 that they exist. ``predict`` leaves stories untouched; ``annotate`` writes ``scores`` and
-``highlights`` into them, as spaCy separates ``predict`` from ``set_annotations``.
+``highlights`` into them, as spaCy separates ``predict`` from ``set_annotations``, and has the
+bullets written in the editors' style by :mod:`nutgraf.style`, so that every caller of a
+selector gets the same bullets; ``choose`` writes the chosen sentences whole.
 
 Models are saved as one ``.npz`` file of plain arrays and LightGBM's own text format, not as a
 pickle, so a model file survives library upgrades and loading it runs no code.
@@ -28,7 +30,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -50,11 +52,14 @@ from nutgraf.errors import ModelError
 from nutgraf.features import FEATURE_NAMES, featurize, words
 from nutgraf.rouge import Reference, oracle, rouge_tokens
 from nutgraf.story import Highlight, Story
+from nutgraf.style import edit
 
 MODELS: dict[str, str] = {"default": "highlights.npz", "accurate": "accurate.npz"}
 """The packaged models by name, and their files under ``nutgraf/models``."""
 _FORMAT_VERSION = 1
 _Progress = Callable[[str], None]
+_Scored = tuple[list[list[list[str]]], list[NDArray[np.float64]], list[NDArray[np.float64]]]
+"""Per story: its sentences' word tokens, their scores, and any extra sentence columns."""
 
 
 def _quiet(_: str) -> None:
@@ -334,6 +339,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         tokens: Sequence[Sequence[str]],
         scores: NDArray[np.float64],
         extra: NDArray[np.float64],
+        blocked: Collection[int] = frozenset(),
     ) -> tuple[list[tuple[int, ...]], NDArray[np.float32]]:
         real = [s.position for s in story.sentences if s.position >= 0]
         sets, matrix = enumerate_sets(
@@ -344,6 +350,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
             max_bullets=self.max_bullets,
             doc_sentences=float(len(real)),
             doc_words=float(sum(len(t) for t in tokens)),
+            blocked=blocked,
         )
         return sets, np.hstack([matrix, self._set_extra(story, sets, extra)])
 
@@ -355,9 +362,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
                 "the highlight selector is not fitted: call fit() or load a saved model"
             ) from error
 
-    def _score(
-        self, stories: Sequence[Story]
-    ) -> tuple[list[list[list[str]]], list[NDArray[np.float64]], list[NDArray[np.float64]]]:
+    def _score(self, stories: Sequence[Story]) -> _Scored:
         """Each story's word tokens, sentence scores and extra sentence columns."""
         tokens = [[words(s.text) for s in story.sentences] for story in stories]
         sizes = [len(story.sentences) for story in stories]
@@ -376,13 +381,21 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         return self._score(stories)[1]
 
     def _choose(
-        self, stories: Sequence[Story]
+        self,
+        stories: Sequence[Story],
+        blocked: Sequence[Collection[int]] | None = None,
+        scored: _Scored | None = None,
     ) -> tuple[list[NDArray[np.float64]], list[tuple[int, ...]]]:
-        """Sentence scores and the reranker's best set, for each story."""
-        tokens, scores, extra = self._score(stories)
+        """Sentence scores and the reranker's best set without blocked sentences, per story.
+
+        ``scored`` is :meth:`_score`'s result for these stories when already known.
+        """
+        tokens, scores, extra = scored or self._score(stories)
         candidates = [
-            self._candidates(story, toks, score, more)
-            for story, toks, score, more in zip(stories, tokens, scores, extra, strict=True)
+            self._candidates(story, toks, score, more, block)
+            for story, toks, score, more, block in zip(
+                stories, tokens, scores, extra, blocked or [frozenset()] * len(stories), strict=True
+            )
         ]
         matrices = [matrix for _, matrix in candidates]
         flat = (
@@ -403,9 +416,33 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         return self._choose(stories)[1]
 
     def annotate(self, stories: Sequence[Story]) -> list[Story]:
-        """Write ``scores`` and ``highlights`` into each story and return the stories."""
+        """Write ``scores`` and ``highlights`` into each story and return the stories.
+
+        The bullets are the chosen sentences as :func:`nutgraf.style.edit` writes them (cut as
+        editors cut, an opening pronoun resolved); for a story whose bullet opens with a
+        pronoun it cannot resolve, it has the selector choose again without that sentence.
+        """
         self._check()
-        scores, chosen = self._choose(stories)
+        scored = self._score(stories)
+        self._write(stories, *self._choose(stories, scored=scored))
+        edit(stories, _Again(self, stories, scored))
+        return list(stories)
+
+    def choose(
+        self, stories: Sequence[Story], blocked: Sequence[Collection[int]] | None = None
+    ) -> list[Story]:
+        """Write ``scores`` and the chosen sentences, whole, as ``highlights``; return the stories.
+
+        ``blocked`` holds, per story, sentence indexes not to choose: candidate sets are drawn
+        from the best sentences outside it.
+        """
+        self._check()
+        return self._write(stories, *self._choose(stories, blocked))
+
+    @staticmethod
+    def _write(
+        stories: Sequence[Story], scores: list[NDArray[np.float64]], chosen: list[tuple[int, ...]]
+    ) -> list[Story]:
         for story, score, best in zip(stories, scores, chosen, strict=True):
             story.scores = [float(v) for v in score]
             story.highlights = [
@@ -473,6 +510,31 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
                 f"cannot read the model {path}: {error}; rebuild it with `nutgraf train`"
             ) from error
         return selector
+
+
+class _Again:
+    """The selector as :func:`nutgraf.style.edit` calls it back during one ``annotate``.
+
+    Blocking sentences changes which sets compete, not how each sentence scores, so the scores
+    of the first choice are reused: features and the lexical model are most of a choice's time.
+    """
+
+    def __init__(
+        self, selector: HighlightSelector, stories: Sequence[Story], scored: _Scored
+    ) -> None:
+        self.selector = selector
+        self.rows = {id(story): row for row, story in enumerate(stories)}
+        self.scored = scored
+
+    def choose(
+        self, stories: Sequence[Story], blocked: Sequence[Collection[int]] | None = None
+    ) -> list[Story]:
+        """Choose again for some of the stories, without their ``blocked`` sentences."""
+        rows = [self.rows[id(story)] for story in stories]
+        tokens, scores, extra = self.scored
+        subset = ([tokens[r] for r in rows], [scores[r] for r in rows], [extra[r] for r in rows])
+        chosen = self.selector._choose(stories, blocked, subset)
+        return self.selector._write(stories, *chosen)
 
 
 def _check_model(model: str) -> None:

@@ -79,9 +79,9 @@ def test_a_damaged_model_file_is_a_clear_error(tmp_path: Path) -> None:
         load_selector(tmp_path / "missing.npz")
 
 
-def test_annotate_writes_highlights_with_provenance() -> None:
+def test_choose_writes_whole_sentences_with_provenance() -> None:
     story = _stories()[0]
-    load_selector().annotate([story])
+    load_selector().choose([story])
     assert len(story.scores) == len(story.sentences)
     assert 1 <= len(story.highlights) <= 4
     for highlight in story.highlights:

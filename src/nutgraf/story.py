@@ -15,6 +15,7 @@ field              meaning                          written by
 ``sentences``      sentences of the body            :mod:`nutgraf.sentences`
 ``scores``         one salience score per sentence  :mod:`nutgraf.select`
 ``highlights``     the chosen bullets               :mod:`nutgraf.select`
+``figures``        figures and who reports them     :mod:`nutgraf.figures`
 =================  ===============================  =========================
 """
 
@@ -55,6 +56,27 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure the story reports, with what it counts and whom the story credits with it.
+
+    The fields are those of the claims annotation guidelines (``data/claims/GUIDELINES.md`` in
+    the shared data): ``text`` is the shortest span carrying the number and its qualifier,
+    ``value`` the number itself (a range gives its lower bound, "half" gives 0.5), ``source``
+    the party credited, or ``None`` when the story states the figure itself. ``sentence``
+    indexes :attr:`Story.sentences`; ``start`` and ``end`` index :attr:`Story.text`.
+    """
+
+    text: str
+    value: float
+    qualifier: str | None
+    counts: str
+    source: str | None
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Highlight:
     """One bullet: its text and the sentences it was taken from.
 
@@ -83,6 +105,7 @@ class Story:
     sentences: list[Sentence] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     tensor: NDArray[np.float32] | None = None
     """Sentence vectors (sentences x dimensions, NaN for sentences not read), when an encoder
     stage has run; ``spaCy`` keeps its ``Doc.tensor`` the same way."""
