@@ -1,8 +1,9 @@
 """The ``nutgraf`` command: thin typer wrappers over the library, one per task.
 
 Each command parses its options and calls one library function (:func:`nutgraf.highlights`,
-:func:`nutgraf.batch.run_batch`, :func:`nutgraf.evaluate.evaluate`,
-:func:`nutgraf.train.train`), so the command line, tests and other callers share one code
+:func:`nutgraf.figures`, :func:`nutgraf.update`, :func:`nutgraf.batch.run_batch`,
+:func:`nutgraf.evaluate.evaluate`, :func:`nutgraf.claims_eval.score`, :func:`nutgraf.train.train`),
+so the command line, tests and other callers share one code
 path. Bad input of any kind (a missing, empty, binary or non-UTF-8 file, an unknown format)
 surfaces as a :class:`~nutgraf.errors.NutgrafError`; the command prints its message as one line,
 ``nutgraf: error: <message>``, and exits with status 2, the status typer gives usage errors,
@@ -21,7 +22,7 @@ from typing import Annotated, Any
 import typer
 from tqdm import tqdm
 
-from nutgraf import batch, claims, claims_eval, evaluate, ingest, peers, pipeline, train
+from nutgraf import batch, claims, claims_eval, evaluate, ingest, peers, pipeline, train, versions
 from nutgraf.errors import NutgrafError
 from nutgraf.select import MODELS
 from nutgraf.story import Story
@@ -278,8 +279,6 @@ def update_command(
     model: ModelOption = "default",
 ) -> None:
     """Print the newer version's highlights, NEW: on new facts, then the figures that changed."""
-    from nutgraf import versions
-
     with _user_errors():
         if old == new == "-":
             raise NutgrafError("only one of OLD and NEW can be read from stdin (-)")

@@ -80,8 +80,11 @@ class Figure:
 class Highlight:
     """One bullet: its text and the sentences it was taken from.
 
-    ``sentences`` holds indexes into :attr:`Story.sentences`; ``spans`` the matching
-    ``(start, end)`` character offsets into :attr:`Story.text`.
+    ``sentences`` holds indexes into :attr:`Story.sentences`: the sentence the bullet states.
+    ``spans`` are the ``(start, end)`` character ranges of :attr:`Story.text` its words came
+    from, in the bullet's order: one per sentence when it is whole, several once
+    :mod:`nutgraf.style` cuts pieces out, and first, when a name replaced an opening pronoun,
+    that name's range in an earlier sentence.
     """
 
     text: str
