@@ -8,9 +8,10 @@ each model costs. Every system is timed at the same worker counts.
 Each measurement runs in a fresh Python process, so that its peak resident memory (the parent's
 from ``getrusage``, and the largest worker's from ``VmHWM`` in ``/proc``, sampled while the
 workers live, since ``forkserver`` workers are not the parent's children) is its own: the
-default model, the accurate one with its encoder, and Lead-3 do not share a heap. The model is
-loaded before timing; with several workers, starting them and sending each the model are part
-of the time, as they are for a user.
+default model, the accurate one with its encoder, and Lead-3 do not share a heap. The model and
+spaCy's pipeline (which nutgraf's bullet editing and figures use) are loaded before timing;
+with several workers, starting them and sending each the model are part of the time, as they
+are for a user.
 
     python bench/batch_speed.py                       # 2000 validation stories, all systems
     python bench/batch_speed.py --stories 500 --systems default lead3 --json
@@ -120,10 +121,10 @@ def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str,
         load_encoder()  # build or open the encoder graph before the clock starts, as a server would
     sampler = WorkerPeak()
     sampler.start()
-    if extra == "figures":
+    if system != "lead3":
         from nutgraf import nlp
 
-        nlp.load()  # load spaCy before the clock starts, as the model is
+        nlp.load()  # spaCy (bullet editing, figures) loads before the clock, as the model does
     summary = run_batch(
         corpus,
         out,

@@ -45,6 +45,11 @@ ModelOption = Annotated[
     ),
 ]
 
+InputFormatOption = Annotated[
+    str | None,
+    typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
+]
+
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
@@ -69,10 +74,7 @@ def _fail(message: str) -> None:
 @app.command("highlights")
 def highlights_command(
     file: Annotated[str, typer.Argument(help="Story to summarize, or - for stdin.")],
-    input_format: Annotated[
-        str | None,
-        typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
-    ] = None,
+    input_format: InputFormatOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print highlights with their sentences and spans.")
     ] = False,
@@ -126,10 +128,7 @@ def story_json(story: Story) -> dict[str, Any]:
 @app.command("figures")
 def figures_command(
     file: Annotated[str, typer.Argument(help="Story to read, or - for stdin.")],
-    input_format: Annotated[
-        str | None,
-        typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
-    ] = None,
+    input_format: InputFormatOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print every field, with offsets and sentences.")
     ] = False,
@@ -268,10 +267,7 @@ def train_command(
 def update_command(
     old: Annotated[str, typer.Argument(help="The earlier version of the story, or - for stdin.")],
     new: Annotated[str, typer.Argument(help="The newer version, or - for stdin.")],
-    input_format: Annotated[
-        str | None,
-        typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
-    ] = None,
+    input_format: InputFormatOption = None,
     as_json: Annotated[
         bool,
         typer.Option("--json", help="Print bullets with what is new in each, and the changes."),
