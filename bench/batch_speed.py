@@ -10,8 +10,8 @@ from ``getrusage``, and the largest worker's from ``VmHWM`` in ``/proc``, sample
 workers live, since ``forkserver`` workers are not the parent's children) is its own: the
 default model, the accurate one with its encoder, and Lead-3 do not share a heap. The model and
 spaCy's pipeline (which nutgraf's bullet editing and figures use) are loaded before timing;
-with several workers, starting them and sending each the model are part of the time, as they
-are for a user.
+with several workers, starting them, sending each the model and each loading spaCy (about 2 s)
+are part of the time, as they are for a user.
 
     python bench/batch_speed.py                       # 2000 validation stories, all systems
     python bench/batch_speed.py --stories 500 --systems default lead3 --json

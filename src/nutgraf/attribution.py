@@ -50,6 +50,7 @@ QUOTES = ('"', "“", "”", "``", "''")
 LOOKBACK = 3
 """Sentences before a figure that may name its source or a pronoun's referent."""
 
+_QUOTE_MARK = re.compile(r"\"|“|”|``|''")
 _CUT = frozenset("appos relcl acl advcl punct parataxis".split())
 _NAMED = frozenset("PERSON ORG GPE NORP FAC".split())
 _CAPITALIZED = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,2}$")
@@ -197,7 +198,7 @@ def _leaves_quote_open(text: str) -> bool:
 
     Straight quotes are read by position: one followed by a letter opens, any other closes.
     """
-    marks = [m for m in re.finditer(r'"|“|”|``|\'\'', text)]
+    marks = list(_QUOTE_MARK.finditer(text))
     if not marks:
         return False
     last = marks[-1]
@@ -242,11 +243,11 @@ def _reporter(verb: Token) -> Token | None:
         return None
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     agents = [
-        g if g.dep_ == "pobj" else s
+        party
         for c in verb.children
         if c.dep_ == "agent"
         for g in c.children
-        for s in ([g] if g.dep_ == "pobj" else [c for c in g.children if c.dep_ == "nsubj"])
+        for party in ([g] if g.dep_ == "pobj" else [c for c in g.children if c.dep_ == "nsubj"])
     ]
     if not subjects and not agents:
         # a subject shared with a joined clause: "Police appealed ... but said five men..."

@@ -19,6 +19,7 @@ so the figures of a story's highlights cost one or two parses, not one per sente
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,9 +40,12 @@ UNITS = {
 }  # fmt: skip
 """Number words and their values; compounds ("forty-five") add up."""
 
+SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+"""Scales written onto a number or right after it ("£5m", "$2bn", "5 bn")."""
+
 SCALES = {
     "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "dozen": 12.0, "m": 1e6, "mn": 1e6, "bn": 1e9, "k": 1e3,
+    "dozen": 12.0, **SUFFIXES,
 }  # fmt: skip
 """Words that multiply the number before them ("1.2 billion", "two dozen", "£5m")."""
 
@@ -93,7 +97,7 @@ CURRENCY = frozenset("$ £ € ¥ us$ c$ a$".split())
 QUOTES = frozenset(['"', "“", "”", "``", "''", "'", "‘", "’"])
 PERCENT = frozenset("% percent per-cent".split())
 
-_DIGITS = re.compile(r"^[$£€¥]?(\d[\d,]*(?:\.\d+)?)(m|mn|bn|k|b)?$", re.IGNORECASE)
+_DIGITS = re.compile(r"^[$£€¥]?(\d[\d,]*(?:\.\d+)?)(" + "|".join(SUFFIXES) + r")?$", re.IGNORECASE)
 _CANDIDATE = re.compile(
     r"\d|\b(?:"
     + "|".join([*UNITS, *FRACTIONS, "dozen", "hundred", "thousand", "million", "billion"])
@@ -159,16 +163,12 @@ def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> None:
 def _figures(story: Story, wanted: list[int], docs: attribution.Parses) -> list[Figure]:
     sources = attribution.Attributor(story, docs)
     found: list[Figure] = []
-    named: dict[float, str] = {}
     for i in wanted:
         sentence = story.sentences[i]
         for mention in mentions(docs[i]):
             counts = counted(mention)
-            if mention.head.pos_ in ("NOUN", "PROPN"):
-                named.setdefault(mention.value, counts)
-            else:
-                # a re-mention with no noun ("Twenty of those 80") counts what it counted before
-                counts = named.get(mention.value, counts)
+            if mention.head.pos_ not in ("NOUN", "PROPN"):
+                counts = _counted_before(story, docs, i, mention.value) or counts
             found.append(
                 Figure(
                     text=mention.span.text,
@@ -182,6 +182,21 @@ def _figures(story: Story, wanted: list[int], docs: attribution.Parses) -> list[
                 )
             )
     return found
+
+
+def _counted_before(story: Story, docs: attribution.Parses, index: int, value: float) -> str | None:
+    """Find what a re-mention with no noun ("Twenty of those 80") counted before.
+
+    The sentences just before are read (parsed if need be), so a figure gets the same
+    ``counts`` whichever sentences are extracted.
+    """
+    for j in range(index - 1, max(-1, index - attribution.LOOKBACK - 1), -1):
+        if not _CANDIDATE.search(story.sentences[j].text):
+            continue
+        for mention in mentions(docs[j]):
+            if mention.value == value and mention.head.pos_ in ("NOUN", "PROPN"):
+                return counted(mention)
+    return None
 
 
 def mentions(doc: Doc) -> list[_Mention]:
@@ -222,20 +237,20 @@ def counted(mention: _Mention) -> str:
     ):
         return f"{mention.span.text} {head.head.text}".strip()
     words = [
-        t.text
+        t
         for t in head.lefts
         if t.dep_ in ("amod", "compound") and not t.like_num and t.i >= mention.span.end
     ]
-    words.append(head.text)
+    words.append(head)
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "from", "on"):
-            words.extend(t.text for t in child.subtree if t.i < child.i + 6)
+            words.extend(t for t in child.subtree if t.i < child.i + 6)
             break
     if head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ == "VERB":
-        words.append(head.head.text)
-    if not any(nlp.load().vocab[w.lower()].is_stop is False and w.isalpha() for w in words):
+        words.append(head.head)
+    if not any(t.is_alpha and not t.is_stop for t in words):
         return head.head.text if head.head.i != head.i else mention.span.text
-    return " ".join(words)
+    return " ".join(t.text for t in words)
 
 
 def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
@@ -266,7 +281,7 @@ def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
         if nxt == "-" and end + 1 < len(doc) and doc[end + 1].lower_ in UNITS and value >= 20:
             value += UNITS[doc[end + 1].lower_]
             end += 2
-        elif nxt in SCALES and nxt not in ("m", "mn", "bn", "k"):
+        elif nxt in SCALES and nxt not in SUFFIXES:
             value *= SCALES[nxt]
             end += 1
         elif (
@@ -305,18 +320,19 @@ def _token_value(token: Token) -> float | None:
     if not match or _NOT_NUMBER.match(text):
         return None
     value = float(match.group(1).replace(",", ""))
-    return value * SCALES[match.group(2).lower()] if match.group(2) else value
+    value *= SCALES[match.group(2).lower()] if match.group(2) else 1.0
+    return value if math.isfinite(value) else None  # a run of 400 digits is no figure
 
 
 def _skip_range_end(doc: Doc, end: int) -> int:
     """Swallow the upper bound of "10 to 20", "between 10 and 20", "two or three"."""
-    if end + 1 < len(doc) and doc[end].lower_ in ("to", "and", "or", "-"):
+    if end + 1 < len(doc) and doc[end].lower_ in ("to", "and", "or"):
         is_range = doc[end].lower_ != "and" or any(
             t.lower_ == "between" for t in doc[max(0, end - 4) : end]
         )
         bound = end + 2 if doc[end + 1].lower_ in CURRENCY and end + 2 < len(doc) else end + 1
         upper = _number_at(doc, bound) if is_range else None
-        if upper is not None and doc[end].lower_ != "-":
+        if upper is not None:
             return upper[0]
     return end
 
@@ -383,7 +399,7 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         )
     ):
         return True
-    if last.ent_type_ in ("DATE", "TIME", "ORDINAL") and _is_calendar(doc, start, end):
+    if last.ent_type_ in ("DATE", "TIME", "ORDINAL") and _is_calendar(doc, start):
         return True
     if last.ent_type_ in _NAME_ENTITIES and last.ent_type_ != "NORP":
         return True
@@ -412,7 +428,7 @@ def _following_words(doc: Doc, end: int) -> list[str]:
     return [w for w in words if w != "-"]
 
 
-def _is_calendar(doc: Doc, start: int, end: int) -> bool:
+def _is_calendar(doc: Doc, start: int) -> bool:
     """Return a DATE or TIME entity counts as one only with a time word, a month or a year in it.
 
     spaCy's small model tags "between 10 and 20 people" as a date now and then; a real date
@@ -545,6 +561,6 @@ def in_highlight(story: Story, highlight: Highlight) -> list[Figure]:
     ]
 
 
-def sources(story: Story, highlight: Highlight) -> list[str]:
-    """Return the parties a bullet's figures are credited to, each once, in order."""
-    return list(dict.fromkeys(f.source for f in in_highlight(story, highlight) if f.source))
+def sources(figures: Iterable[Figure]) -> list[str]:
+    """Return the parties some figures (a bullet's) are credited to, each once, in order."""
+    return list(dict.fromkeys(f.source for f in figures if f.source))

@@ -143,13 +143,13 @@ def _name_tokens(name: str) -> list[str]:
 
 def load_gold(path: str | PathLike[str]) -> Iterator[tuple[str, str, list[GoldFigure]]]:
     """Annotated stories as ``(id, article, figures)``; a malformed line is an error naming it."""
-    with Path(path).open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
+    with Path(path).open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
                 continue
             where = f"{path}:{number}"
-            try:
-                row = json.loads(line)
+            try:  # a line that is not UTF-8 fails to decode with a ValueError, named as the rest
+                row = json.loads(raw.decode("utf-8"))
                 figures = [
                     GoldFigure(f["text"], float(f["value"]), f["source"], f["sentence"])
                     for f in row["figures"]

@@ -167,3 +167,10 @@ def test_a_malformed_line_names_its_file_and_line(bad: str, tmp_path: Path) -> N
     assert f"{path}:3" in str(caught.value)
     with pytest.raises(NutgrafError, match=":3"):
         score(path)
+
+
+def test_a_line_that_is_not_utf8_is_an_error_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "gold.jsonl"
+    bad.write_bytes(b'{"id": "x", "article": "caf\xe9", "figures": []}\n')
+    with pytest.raises(InputFormatError, match=r"gold\.jsonl:1"):
+        list(claims_eval.load_gold(bad))

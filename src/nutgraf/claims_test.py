@@ -242,8 +242,8 @@ def test_of_highlights_reads_only_the_highlighted_sentences() -> None:
     claims.of_highlights([story])
     assert [(f.text, f.sentence) for f in story.figures] == [("12", 0), ("About 300", 2)]
     assert [f.text for f in claims.in_highlight(story, story.highlights[0])] == ["12"]
-    assert claims.sources(story, story.highlights[0]) == ["police"]
-    assert claims.sources(story, story.highlights[1]) == []
+    assert claims.sources(claims.in_highlight(story, story.highlights[0])) == ["police"]
+    assert claims.sources(claims.in_highlight(story, story.highlights[1])) == []
 
 
 def test_of_highlights_batches_stories_like_one_at_a_time() -> None:
@@ -290,7 +290,7 @@ def test_a_processed_story_has_figures_for_its_bullets() -> None:
         for figure in claims.in_highlight(story, highlight):
             assert any(a <= figure.start and figure.end <= b for a, b in highlight.spans)
     for highlight in story.highlights:
-        assert claims.sources(story, highlight) == list(
+        assert claims.sources(claims.in_highlight(story, highlight)) == list(
             dict.fromkeys(f.source for f in claims.in_highlight(story, highlight) if f.source)
         )
 
@@ -313,3 +313,25 @@ def test_figure_json_has_the_guidelines_fields(example: Story) -> None:
     story = claims.extract(ingest.read("A quarter of the voters stayed home."))
     (quarter,) = story.figures
     assert claims.figure_json(story, quarter)["value"] == 0.25
+
+
+# -- found in review ------------------------------------------------------------------------
+
+
+def test_a_scale_letter_on_the_number_is_read() -> None:
+    assert [f.value for f in claims.figures("The deal was worth 5b dollars, and $2bn more.")] == [
+        5e9,
+        2e9,
+    ]
+
+
+def test_a_number_too_long_for_a_float_is_no_figure() -> None:
+    assert claims.figures("The code was " + "9" * 400 + " and 12 people saw it.")[0].value == 12
+
+
+def test_a_re_mention_counts_the_same_whichever_sentences_are_extracted() -> None:
+    text = "At least 80 people were killed, the group said. Twenty of those 80 were children."
+    whole = claims.extract(ingest.read(text))
+    alone = claims.extract(ingest.read(text), only=[1])
+    remention = [f.counts for f in whole.figures if f.sentence == 1 and f.text == "80"]
+    assert remention == [f.counts for f in alone.figures if f.text == "80"] == ["people killed"]

@@ -25,7 +25,7 @@ from tqdm import tqdm
 from nutgraf import batch, claims, claims_eval, evaluate, ingest, peers, pipeline, train, versions
 from nutgraf.errors import NutgrafError
 from nutgraf.select import MODELS
-from nutgraf.story import Story
+from nutgraf.story import Highlight, Story
 
 app = typer.Typer(
     help="Editor-style highlights for news stories: extractive, traceable, fast on a CPU.",
@@ -102,19 +102,7 @@ def story_json(story: Story) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": story.id,
         "title": story.title,
-        "highlights": [
-            {
-                "text": highlight.text,
-                "sentences": list(highlight.sentences),
-                "spans": [list(span) for span in highlight.spans],
-                "score": highlight.score,
-                "figures": [
-                    claims.figure_json(story, f) for f in claims.in_highlight(story, highlight)
-                ],
-                "sources": claims.sources(story, highlight),
-            }
-            for highlight in story.highlights
-        ],
+        "highlights": [_bullet_json(story, highlight) for highlight in story.highlights],
         "sentences": [
             {"index": s.index, "text": s.text, "start": s.start, "end": s.end}
             for s in story.sentences
@@ -123,6 +111,18 @@ def story_json(story: Story) -> dict[str, Any]:
     if story.reference:
         data["reference"] = story.reference
     return data
+
+
+def _bullet_json(story: Story, highlight: Highlight) -> dict[str, Any]:
+    figures = claims.in_highlight(story, highlight)
+    return {
+        "text": highlight.text,
+        "sentences": list(highlight.sentences),
+        "spans": [list(span) for span in highlight.spans],
+        "score": highlight.score,
+        "figures": [claims.figure_json(story, f) for f in figures],
+        "sources": claims.sources(figures),
+    }
 
 
 @app.command("figures")

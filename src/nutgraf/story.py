@@ -15,7 +15,7 @@ field              meaning                          written by
 ``sentences``      sentences of the body            :mod:`nutgraf.sentences`
 ``scores``         one salience score per sentence  :mod:`nutgraf.select`
 ``highlights``     the chosen bullets               :mod:`nutgraf.select`
-``figures``        figures and who reports them     :mod:`nutgraf.figures`
+``figures``        figures and who reports them     :mod:`nutgraf.claims`
 =================  ===============================  =========================
 """
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Literal
 
-from nutgraf import claims, ingest, nlp, pipeline, sentences
+from nutgraf import claims, claims_eval, ingest, nlp, pipeline
 from nutgraf.errors import NutgrafError
 from nutgraf.select import HighlightSelector
 from nutgraf.story import Figure, Highlight, Story
@@ -79,13 +79,7 @@ FIGURE_LIKENESS = 0.5
 ("people killed", 1.0), and a reworded one most of it ("people killed in violence across Syria"
 and "people killed Monday across Syria", 0.6); two tolls of one sentence do not pass ("killed
 in Daraa" and "killed in Deir Ezzor", 0.25), so one town's toll never passes for a new value
-of another's. A phrase with no content words ("of", which a re-mention like "those 80" can
-get) matches nothing."""
-
-SOURCE_LIKENESS = 0.5
-"""Two sources are the same party at this token F1 or above, the test the claims guidelines
-use to score attribution ("the Local Coordination Committees" and "Local Coordination
-Committees of Syria" pass)."""
+of another's. Phrases with no content words ("Twenty") are compared whole instead."""
 
 NAME_LABELS = frozenset("PERSON ORG GPE LOC FAC EVENT PRODUCT WORK_OF_ART LAW".split())
 """spaCy entity labels that name something a reader would call a new fact. Nationalities and
@@ -247,8 +241,6 @@ def track(
         )
     stories = [_read(version, input_format, place) for place, version in enumerate(versions, 1)]
     for index, story in enumerate(stories):
-        if not story.sentences:
-            sentences.split(story)
         if index and not story.highlights:
             pipeline.process(story, selector, model=model, figures=False)
         claims.extract(story)
@@ -279,7 +271,8 @@ def counterparts(
     """Pair the new version's figures with the old one's: which were there, which changed.
 
     Returns the indexes of ``new`` figures that the old version already had (same value, a
-    counterpart: :data:`FIGURE_LIKENESS` and :data:`SOURCE_LIKENESS`), and a map from the
+    counterpart: :data:`FIGURE_LIKENESS`, and sources that
+    :func:`nutgraf.claims_eval.source_matches` takes for one party), and a map from the
     index of each changed figure to the old figure it replaced. Changes pair figures one to
     one, most alike first, and only among figures that found no equal: a toll that stayed at
     10,000 never claims the old 14,400 beside it.
@@ -390,10 +383,12 @@ def _bullet(
 
 def _alike(a: Figure, b: Figure) -> float:
     """How alike two figures' counts are, 0.0 unless they pass both thresholds."""
-    likeness = _jaccard(_content(a.counts), _content(b.counts))
+    left, right = _content(a.counts), _content(b.counts)
+    # a phrase of stock words only ("Twenty") is compared whole, so it still finds its copy
+    likeness = _jaccard(left, right) if left or right else float(_fold(a.counts) == _fold(b.counts))
     if likeness < FIGURE_LIKENESS:
         return 0.0
-    if a.source and b.source and _token_f1(a.source, b.source) < SOURCE_LIKENESS:
+    if a.source and b.source and not claims_eval.source_matches(a.source, b.source):
         return 0.0
     return likeness
 
@@ -407,10 +402,6 @@ def _read(version: str | bytes | Story, input_format: str | None, place: int) ->
     if isinstance(version, Story):
         return version
     return ingest.read(version, input_format, where=f"version {place}")
-
-
-def _drop_the(words: list[str]) -> list[str]:
-    return words[1:] if words[:1] == ["the"] else words
 
 
 def _fold(text: str) -> str:
@@ -433,13 +424,3 @@ def _content(text: str) -> set[str]:
 def _jaccard(a: set[str], b: set[str]) -> float:
     """Shared share of two word sets; 0.0 when both are empty, since then nothing is known."""
     return len(a & b) / len(a | b) if a | b else 0.0
-
-
-def _token_f1(a: str, b: str) -> float:
-    """Token F1 of two names, ignoring case and a leading "the", as the claims guidelines score."""
-    left, right = (_drop_the(_words(name)) for name in (a, b))
-    common = sum(min(left.count(w), right.count(w)) for w in set(left))
-    if not common:
-        return 0.0
-    precision, recall = common / len(left), common / len(right)
-    return 2 * precision * recall / (precision + recall)

@@ -166,3 +166,9 @@ def test_merged_sentences_are_no_new_event() -> None:
     assert versions.closest_overlap(merged, old) >= versions.EVENT_OVERLAP
     unrelated = "U.S. officials praised the defections in Washington."
     assert versions.closest_overlap(unrelated, old) < versions.EVENT_OVERLAP
+
+
+def test_a_story_compared_with_itself_has_nothing_new() -> None:
+    text = "Twenty of those 80 were children. At least 80 people were killed, police said."
+    result = nutgraf.update(text, text)
+    assert "NEW" not in result.to_text() and result.changes == ()
