@@ -17,15 +17,26 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from tqdm import tqdm
 
-from nutgraf import batch, claims, claims_eval, evaluate, ingest, peers, pipeline, train, versions
+from nutgraf import (
+    batch,
+    claims,
+    claims_eval,
+    evaluate,
+    ingest,
+    peers,
+    pipeline,
+    render,
+    train,
+    versions,
+)
 from nutgraf.errors import NutgrafError
 from nutgraf.select import MODELS
-from nutgraf.story import Highlight, Story
+from nutgraf.story import Story
 
 app = typer.Typer(
     help="Editor-style highlights for news stories: extractive, traceable, fast on a CPU.",
@@ -85,44 +96,10 @@ def highlights_command(
         story = _read_story(file, input_format)
         pipeline.process(story, model=model)
     if as_json:
-        typer.echo(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(render.story_json(story), ensure_ascii=False, indent=2))
     else:
         for highlight in story.highlights:
             typer.echo(f"• {highlight.text}")
-
-
-def story_json(story: Story) -> dict[str, Any]:
-    """Render a summarized story as JSON: highlights traced to sentences and character spans.
-
-    Spans and sentence offsets index ``story.text`` in characters (not bytes): for plain text
-    that is the input as decoded, for HTML the text extracted from it. Each bullet carries the
-    figures it states and the parties it credits. The story's own highlights are included as
-    ``reference`` when it had them.
-    """
-    data: dict[str, Any] = {
-        "id": story.id,
-        "title": story.title,
-        "highlights": [_bullet_json(story, highlight) for highlight in story.highlights],
-        "sentences": [
-            {"index": s.index, "text": s.text, "start": s.start, "end": s.end}
-            for s in story.sentences
-        ],
-    }
-    if story.reference:
-        data["reference"] = story.reference
-    return data
-
-
-def _bullet_json(story: Story, highlight: Highlight) -> dict[str, Any]:
-    figures = claims.in_highlight(story, highlight)
-    return {
-        "text": highlight.text,
-        "sentences": list(highlight.sentences),
-        "spans": [list(span) for span in highlight.spans],
-        "score": highlight.score,
-        "figures": [claims.figure_json(story, f) for f in figures],
-        "sources": claims.sources(figures),
-    }
 
 
 @app.command("figures")
@@ -138,8 +115,7 @@ def figures_command(
         story = _read_story(file, input_format)
         claims.extract(story)
     if as_json:
-        rows = [claims.figure_json(story, f) for f in story.figures]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(render.figures_json(story), ensure_ascii=False, indent=2))
         return
     for figure in story.figures:
         credit = f" ({figure.source})" if figure.source else ""

@@ -30,3 +30,19 @@ class ModelError(NutgrafError):
 
 class MissingInputError(NutgrafError):
     """The input file does not exist or is not a file."""
+
+
+class QueryError(NutgrafError):
+    """A search the store cannot run: bad full-text syntax, or paging out of range."""
+
+
+class UnknownStoryError(NutgrafError):
+    """No stored story has the id asked for."""
+
+
+class StoreError(NutgrafError):
+    """The database cannot be used: not a nutgraf store, or written by a newer nutgraf."""
+
+
+class TooLargeError(NutgrafError):
+    """The input is over the size limit the service was started with."""

@@ -76,6 +76,11 @@ _SNIFF_BYTES = 8192
 _BINARY_SHARE = 0.3
 _TEXT_BYTES = bytes([7, 8, 9, 10, 11, 12, 13, 27, *range(0x20, 0x7F), *range(0x80, 0x100)])
 _GZIP_MAGIC = b"\x1f\x8b"
+# The same control characters, for text that arrives already decoded (the service, the API).
+_CONTROL_CHARS = re.compile("[\x00-\x06\x0e-\x1a\x1c-\x1f\x7f]")
+# Half of a UTF-16 surrogate pair on its own: JSON's "\ud800" decodes to one, but it is not a
+# character, and no UTF-8 output (a response, the store) can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # A trimmed non-blank line: from its first to its last non-space character.
 _LINE = re.compile(r"\S(?:[^\n]*\S)?")
@@ -509,10 +514,23 @@ def _decode(data: bytes, where: str) -> str:
 
 
 def _check_text(text: str, where: str) -> str:
-    """Refuse text holding NUL characters (binary data read as text); drop a leading BOM."""
+    """Refuse binary data decoded as text and text that is not Unicode; drop a leading BOM.
+
+    Text gets the checks :func:`_decode` gives bytes (NUL, or mostly control characters), so
+    a story is refused alike whether it came as a file or as a string, and lone surrogates are
+    refused because nothing downstream could write them out as UTF-8.
+    """
     if "\x00" in text:
         raise DecodeError(
             f"{where}: the text holds NUL characters, so it is binary data, not a story"
+        )
+    sample = text[:_SNIFF_CHARS]
+    if len(_CONTROL_CHARS.findall(sample)) > _BINARY_SHARE * len(sample):
+        raise DecodeError(f"{where}: this is binary data, not text; give the text of a story")
+    if surrogate := _LONE_SURROGATE.search(text):
+        raise DecodeError(
+            f"{where}: not valid Unicode at character {surrogate.start()} (a lone surrogate,"
+            f" U+{ord(surrogate.group()):04X}); send the text as UTF-8"
         )
     return text.removeprefix("\ufeff")
 

@@ -333,6 +333,16 @@ def test_nul_in_text_is_refused() -> None:
         ingest.read("abc\x00def")
 
 
+def test_control_characters_in_text_are_refused_as_binary() -> None:
+    with pytest.raises(DecodeError, match="binary"):
+        ingest.read("".join(map(chr, range(1, 32))) * 20, where="<request>")
+
+
+def test_lone_surrogate_in_text_is_refused_with_its_place() -> None:
+    with pytest.raises(DecodeError, match=r"character 6 \(a lone surrogate, U\+D800\)"):
+        ingest.read("Hello \ud800 world.")
+
+
 def test_invalid_utf8_names_where_and_offset() -> None:
     with pytest.raises(DecodeError, match=r"latin1.txt: not valid UTF-8 at byte 2"):
         ingest.read("Ol\u00e1 caf\u00e9".encode("latin-1") * 2, where="latin1.txt")
