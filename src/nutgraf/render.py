@@ -3,7 +3,7 @@
 ``nutgraf highlights --json``, the service's responses and the records the store keeps are
 all built here, so a bullet's provenance reads the same wherever it is shown. Offsets are
 characters (not bytes) into :attr:`Story.text`: for plain text the input as decoded, for HTML
-the text extracted from the page, which is why :func:`record_json` carries that text along.
+the text extracted from the page, which is why the JSON carries that text along.
 
 >>> from nutgraf import highlights
 >>> data = story_json(highlights("Rain fell on Monday. The match was called off. Fans went home."))
@@ -22,12 +22,16 @@ from nutgraf.story import Highlight, Story
 def story_json(story: Story) -> dict[str, Any]:
     """Render a summarized story: highlights traced to sentences and character spans.
 
-    Each bullet carries the figures it states and the parties it credits. The story's own
-    highlights are included as ``reference`` when it had them.
+    Each bullet carries the figures it states and the parties it credits. ``text`` is the text
+    the offsets index, so that they can be checked without the input (for HTML, it is text the
+    caller never had), and ``format`` the form it was read as. The story's own highlights are
+    included as ``reference`` when it had them.
     """
     data: dict[str, Any] = {
         "id": story.id,
         "title": story.title,
+        "format": story.source_format,
+        "text": story.text,
         "highlights": [_bullet_json(story, highlight) for highlight in story.highlights],
         "sentences": [
             {"index": s.index, "text": s.text, "start": s.start, "end": s.end}
@@ -57,15 +61,8 @@ def figures_json(story: Story) -> list[dict[str, object]]:
 
 
 def record_json(story: Story) -> dict[str, Any]:
-    """Render everything known about a story: :func:`story_json`, its text, form and figures.
+    """Render everything known about a story: :func:`story_json` and every figure in it.
 
-    This is what the store keeps and the service answers with, so that a client can mark a
-    bullet's spans in the text they index (for HTML, text the client never had) without
-    sending the story again.
+    This is what the store keeps and the service answers with when it stores a story.
     """
-    return {
-        **story_json(story),
-        "text": story.text,
-        "format": story.source_format,
-        "figures": figures_json(story),
-    }
+    return {**story_json(story), "figures": figures_json(story)}
