@@ -1,11 +1,15 @@
 """End to end through the ``nutgraf`` command, as a user would type it."""
 
 import json
+import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
@@ -14,6 +18,7 @@ from nutgraf import claims_eval, ingest, select, sentences
 from nutgraf.accurate import AccurateSelector
 from nutgraf.cli import app
 from nutgraf.select import default_model_path, load_selector
+from nutgraf.store import Store
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -416,3 +421,68 @@ def test_batch_rows_carry_figures_unless_told_not_to(tmp_path: Path) -> None:
     assert len(bare_rows) == len(rows)
     assert all("figures" not in row for row in bare_rows)
     assert [r["highlights"] for r in bare_rows] == [r["highlights"] for r in rows]
+
+
+def test_serve_runs_the_app_under_uvicorn_with_its_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from fastapi import FastAPI
+
+    calls: list[tuple[object, str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda api, host, port: calls.append((api, host, port)))
+    db = tmp_path / "served.db"
+    args = ["serve", "--host", "0.0.0.0", "--port", "9123", "--db", str(db)]
+    result = runner.invoke(app, [*args, "--max-text-bytes", "5000"])
+    assert result.exit_code == 0, result.output
+    ((api, host, port),) = calls
+    assert isinstance(api, FastAPI) and (host, port) == ("0.0.0.0", 9123)
+    assert db.is_file()  # the store is opened, and made, before the server starts
+    assert f"stories in {db}; API docs at http://0.0.0.0:9123/docs" in result.stderr
+
+
+def test_serve_on_a_file_that_is_not_a_store_is_a_user_error(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Not a database. " * 100)
+    result = runner.invoke(app, ["serve", "--db", str(notes)])
+    assert result.exit_code == 2
+    assert _one_error_line(result) == (
+        f"nutgraf: error: {notes}: cannot open the store: file is not a database"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path) -> None:
+    db, port = tmp_path / "live.db", _free_port()
+    command = [str(Path(sys.executable).with_name("nutgraf")), "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx2.get(f"{base}/healthz").json() == {"status": "ok"}
+                break
+            except httpx2.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        created = httpx2.post(f"{base}/v1/stories", json={"text": EXAMPLE.read_text()}, timeout=60)
+        assert created.status_code == 201, created.text
+        found = httpx2.get(f"{base}/v1/stories", params={"q": "Anadolu"}).json()
+        assert [s["id"] for s in found["stories"]] == [created.json()["id"]]
+        refused = httpx2.post(f"{base}/v1/highlights", json={"text": ""})
+        assert refused.status_code == 400 and "empty" in refused.json()["error"]
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr
+    assert "Uvicorn running on" in stderr and "Traceback" not in stderr
+    with Store(db) as store:
+        assert store.get(created.json()["id"]).story["title"] == created.json()["story"]["title"]

@@ -2,12 +2,12 @@
 
 Each command parses its options and calls one library function (:func:`nutgraf.highlights`,
 :func:`nutgraf.figures`, :func:`nutgraf.update`, :func:`nutgraf.batch.run_batch`,
-:func:`nutgraf.evaluate.evaluate`, :func:`nutgraf.claims_eval.score`, :func:`nutgraf.train.train`),
-so the command line, tests and other callers share one code
-path. Bad input of any kind (a missing, empty, binary or non-UTF-8 file, an unknown format)
-surfaces as a :class:`~nutgraf.errors.NutgrafError`; the command prints its message as one line,
-``nutgraf: error: <message>``, and exits with status 2, the status typer gives usage errors,
-without a traceback: the message already says what to do.
+:func:`nutgraf.evaluate.evaluate`, :func:`nutgraf.claims_eval.score`, :func:`nutgraf.train.train`,
+:func:`nutgraf.service.create_app` under uvicorn), so the command line, tests and other callers
+share one code path. Bad input of any kind (a missing, empty, binary or non-UTF-8 file, an
+unknown format) surfaces as a :class:`~nutgraf.errors.NutgrafError`; the command prints its
+message as one line, ``nutgraf: error: <message>``, and exits with status 2, the status typer
+gives usage errors, without a traceback: the message already says what to do.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from nutgraf import (
     peers,
     pipeline,
     render,
+    store,
     train,
     versions,
 )
@@ -260,3 +261,31 @@ def update_command(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(result.to_text())
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[
+        Path, typer.Option(help="SQLite file of stored stories; created when missing.")
+    ] = Path(store.DEFAULT_PATH),
+    max_text_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Largest story text accepted, in UTF-8 bytes.", show_default="1 MB"
+        ),
+    ] = None,
+) -> None:
+    """Serve the HTTP API (docs at /docs) and keep stored stories in one SQLite file."""
+    # Imported here: FastAPI adds a third of a second that the other commands need not pay.
+    import uvicorn
+
+    from nutgraf import service
+
+    if max_text_bytes is None:
+        max_text_bytes = service.DEFAULT_MAX_TEXT_BYTES
+    with _user_errors():
+        api = service.create_app(db, max_text_bytes=max_text_bytes)
+    typer.echo(f"nutgraf: stories in {db}; API docs at http://{host}:{port}/docs", err=True)
+    uvicorn.run(api, host=host, port=port)

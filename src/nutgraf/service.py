@@ -43,15 +43,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nutgraf import claims, ingest, pipeline, render
 from nutgraf.errors import NutgrafError, TooLargeError, UnknownStoryError
-from nutgraf.store import MAX_ID, MAX_LIMIT, Store, StoredStory
+from nutgraf.store import DEFAULT_PATH, MAX_ID, MAX_LIMIT, Store, StoredStory
 from nutgraf.story import Story
 
-__all__ = ["DEFAULT_DB", "DEFAULT_MAX_TEXT_BYTES", "create_app"]
+__all__ = ["DEFAULT_MAX_TEXT_BYTES", "create_app"]
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_DB = "nutgraf.db"
-"""Where the store lives unless told otherwise: ``nutgraf.db`` in the working directory."""
 
 DEFAULT_MAX_TEXT_BYTES = 1_000_000
 """The largest story text accepted, in UTF-8 bytes: 1 MB, about 0.7 s of the default model."""
@@ -195,7 +192,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 def create_app(
-    db: str | os.PathLike[str] = DEFAULT_DB,
+    db: str | os.PathLike[str] = DEFAULT_PATH,
     *,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     models: Sequence[str] = ("default",),

@@ -52,6 +52,7 @@ from nutgraf.errors import QueryError, StoreError, UnknownStoryError
 from nutgraf.story import Story
 
 __all__ = [
+    "DEFAULT_PATH",
     "MAX_ID",
     "MAX_LIMIT",
     "MIGRATIONS",
@@ -99,6 +100,9 @@ MIGRATIONS: Sequence[Migration] = (
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema this nutgraf writes: the number of migrations."""
+
+DEFAULT_PATH = "nutgraf.db"
+"""Where ``nutgraf serve`` keeps its stories unless told otherwise: in the working directory."""
 
 MAX_LIMIT = 100
 """The most stories one page of search results holds."""
