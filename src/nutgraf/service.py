@@ -12,6 +12,7 @@ Each endpoint reads one pydantic model, calls the library (:mod:`nutgraf.ingest`
 ``GET /v1/stories/{id}``   a stored story
 ``GET /v1/stories?q=``     full-text search of stored stories, newest first, paged
 ``GET /healthz``           liveness
+``GET /``                  the editors' page (:data:`PAGE_CSP`; not in the OpenAPI document)
 =========================  ============================================================
 
 Errors are ``{"error": "<what is wrong and what to do>"}``: 400 for input the library refuses
@@ -30,8 +31,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from importlib import resources
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query, Request, Response, status
@@ -243,6 +245,8 @@ def create_app(
         """Say the service is up."""
         return {"status": "ok"}
 
+    _add_page(app)
+
     @app.post("/v1/highlights", response_model=HighlightsOut, responses=_errors(400, 413, 422))
     def highlights(body: StoryIn) -> dict[str, Any]:
         """Choose a story's highlights; each traced to its sentences, with its figures."""
@@ -299,6 +303,49 @@ def create_app(
         }
 
     return app
+
+
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+    " connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The page's Content-Security-Policy: its own script and style only, no inline script."""
+
+_PAGE_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+
+
+def _add_page(app: FastAPI) -> None:
+    """Serve the editors' page (``nutgraf/web``, package data) at ``/``, outside the API schema.
+
+    The page puts story text only in text nodes; the CSP is the second line: no inline script,
+    no script from elsewhere, no requests but to this server.
+    """
+    web = resources.files("nutgraf") / "web"
+    for route, (name, media_type) in _PAGE_FILES.items():
+        app.add_api_route(
+            route,
+            _page_file((web / name).read_bytes(), media_type),
+            methods=["GET"],
+            include_in_schema=False,
+        )
+
+
+def _page_file(body: bytes, media_type: str) -> Callable[[], Response]:
+    headers = {
+        "Content-Security-Policy": PAGE_CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-cache",
+    }
+
+    def page() -> Response:
+        return Response(body, media_type=media_type, headers=headers)
+
+    return page
 
 
 def _stored(stored: StoredStory) -> dict[str, Any]:
