@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import gzip
 import json
+import math
 import os
 import socket
 import statistics
@@ -32,7 +33,8 @@ from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cnndm" / "validation.jsonl.gz"
@@ -117,22 +119,11 @@ async def send_all(
     return latencies, errors, wall
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (0-100), interpolated, as numpy's default."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q / 100
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
 def summarize(
     latencies: list[float], errors: list[str], wall: float, requests: int
 ) -> dict[str, Any]:
     ms = [1000 * t for t in latencies]
-    p50, p90, p99 = (percentile(ms, q) for q in (50, 90, 99))
+    p50, p90, p99 = (float(p) for p in np.percentile(ms, [50, 90, 99])) if ms else [math.nan] * 3
     return {
         "requests": requests,
         "errors": len(errors),

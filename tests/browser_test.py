@@ -197,6 +197,30 @@ def test_story_text_is_never_run_as_html(browser: Any, server: str, shots: Path)
     assert page.errors == []
 
 
+def test_marks_stay_on_their_text_after_an_emoji(browser: Any, server: str, shots: Path) -> None:
+    # The API counts characters, JavaScript UTF-16 units: an emoji is one of the first and two
+    # of the second, so without converting, every mark after it would slip.
+    text = (
+        "Fans cheered 😀😀 on Monday. "
+        + HOSTILE.split("\n\n", 1)[0]
+        + "\n\n"
+        + ("The mayor promised help for the 12 families, officials said on Tuesday.")
+    )
+    page = _page(browser, server, 1366, 900)
+    _highlight(page, text)
+    story = page.evaluate(
+        "async (text) => (await fetch('/v1/highlights', {method: 'POST',"
+        " headers: {'content-type': 'application/json'},"
+        " body: JSON.stringify({text})})).json()",
+        text,
+    )
+    for index, highlight in enumerate(story["highlights"]):
+        page.locator("#bullets li").nth(index).click()
+        marked = "".join(page.locator("#story mark.on").all_text_contents())
+        assert marked == "".join(story["text"][a:b] for a, b in highlight["spans"])
+    assert page.errors == []
+
+
 def test_phone_width(browser: Any, server: str, shots: Path) -> None:
     page = _page(browser, server, 390, 844)
     bullets = _highlight(page, EXAMPLE.read_text(encoding="utf-8"))

@@ -45,8 +45,8 @@ schema.app = service.create_app(":memory:")
 
 @pytest.fixture
 def app(tmp_path: Path, encoder_cache: Path) -> FastAPI:
-    # A fresh app for each operation: schemathesis runs the app's lifespan once per test and
-    # ends it after, and the end closes the app's store. Generated requests ask for model
+    # A fresh app for each operation, so that what one operation stores does not change the
+    # answers of the next. Generated requests ask for model
     # "accurate" too, whose encoder graph the session builds once in a temporary cache.
     app = service.create_app(tmp_path / "stories.db")
     # Two stored stories, so that GET /v1/stories/{id} and searches answer 200 as well as 404.

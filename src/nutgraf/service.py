@@ -203,7 +203,9 @@ def create_app(
 
     Starting the app runs one small story through each of ``models``, which loads the model
     and spaCy once, so the first request is as fast as any; other models load on their first
-    request. Stopping it closes the store.
+    request. The store stays open for the app's life, not its lifespan: an app started again
+    (a test client re-entered, a server restarted in-process) must still have it, and the file
+    is consistent whether or not the connection is closed.
 
     Raises:
         StoreError: the store cannot be opened; raised here so that a bad ``--db`` is said
@@ -216,10 +218,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for model in models:
             pipeline.highlights(_WARM_UP, model=model)
-        try:
-            yield
-        finally:
-            store.close()
+        yield
 
     app = FastAPI(
         title="nutgraf",

@@ -110,8 +110,17 @@ MAX_LIMIT = 100
 MAX_ID = 2**63 - 1
 """SQLite's largest integer: the largest id, and the largest offset into search results."""
 
-# How SQLite words the errors of a query FTS5 cannot run; anything else is not the query's fault.
-_QUERY_ERRORS = ("fts5:", "no such column", "unterminated string", "unknown special query")
+# How SQLite words the errors that are the database's fault, not the query's; any other error
+# of a search (FTS5 words its complaints many ways: "fts5: syntax error", "no such column",
+# "expected integer" after NEAR) is the query's.
+_DATABASE_ERRORS = (
+    "database is locked",
+    "database table is locked",
+    "disk i/o error",
+    "database disk image is malformed",
+    "unable to open",
+    "out of memory",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +249,7 @@ class Store:
                     (*args, limit, offset),
                 ).fetchall()
         except sqlite3.OperationalError as error:
-            if not str(error).startswith(_QUERY_ERRORS):
+            if str(error).lower().startswith(_DATABASE_ERRORS):
                 raise
             raise QueryError(
                 f"cannot search for {query!r}: {error}. Put words with punctuation in double"
@@ -295,7 +304,13 @@ class _Transaction:
         traceback: TracebackType | None,
     ) -> None:
         if kind is None:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except BaseException:
+                # a failed COMMIT leaves the transaction open: close it, or every later BEGIN fails
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
         elif self.db.in_transaction:  # SQLite rolls back by itself after some errors (disk full)
             self.db.execute("ROLLBACK")
 

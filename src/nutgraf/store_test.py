@@ -124,7 +124,20 @@ def test_search_reads_title_text_highlights_and_sources_with_stemming(store: Sto
 
 @pytest.mark.parametrize(
     "query",
-    ["covid-19", "U.S.", "x:foo", '"unterminated', "AND", "foo OR", "NEAR(", "*", "(", "#", "'"],
+    [
+        "covid-19",
+        "U.S.",
+        "x:foo",
+        '"unterminated',
+        "AND",
+        "foo OR",
+        "NEAR(",
+        "NEAR(a b, x)",
+        "*",
+        "(",
+        "#",
+        "'",
+    ],
 )
 def test_a_query_fts5_cannot_parse_is_a_query_error(store: Store, query: str) -> None:
     store.add(_story("A story about covid-19 in the U.S."))

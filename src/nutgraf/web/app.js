@@ -50,17 +50,32 @@ function say(node, message, isError = false) {
 let current = null; // {text, highlights, figures}
 let pinned = null; // the bullet index selected by a click, or null
 
+// The API's offsets count characters (code points); a JavaScript string counts UTF-16 units,
+// one more for every character outside the Basic Multilingual Plane (an emoji). This maps the
+// first to the second, once per story.
+function unitOffsets(text) {
+  const offsets = [0];
+  let unit = 0;
+  for (const ch of text) {
+    unit += ch.length;
+    offsets.push(unit);
+  }
+  return offsets;
+}
+
 // Split the text at every span boundary; each piece covered by a bullet's span becomes a
 // <mark> listing the bullets it belongs to, so that marking a bullet is toggling a class.
 function renderStory(text, highlights, figures) {
   const story = $("story");
   story.replaceChildren();
+  const offsets = unitOffsets(text);
+  const unit = (point) => offsets[Math.max(0, Math.min(offsets.length - 1, point))];
   const cuts = new Set([0, text.length]);
   const ranges = [];
   highlights.forEach((h, i) => {
-    for (const [start, end] of h.spans) ranges.push({ start, end, key: "b" + i });
+    for (const [start, end] of h.spans) ranges.push({ start: unit(start), end: unit(end), key: "b" + i });
   });
-  figures.forEach((f, i) => ranges.push({ start: f.start, end: f.end, key: "f" + i }));
+  figures.forEach((f, i) => ranges.push({ start: unit(f.start), end: unit(f.end), key: "f" + i }));
   for (const r of ranges) {
     cuts.add(Math.max(0, Math.min(text.length, r.start)));
     cuts.add(Math.max(0, Math.min(text.length, r.end)));
