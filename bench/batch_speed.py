@@ -20,25 +20,20 @@ are part of the time, as they are for a user.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
-import os
 import resource
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator, Sequence
-from itertools import cycle, islice
+from collections.abc import Sequence
 from pathlib import Path
+
+from _common import DEFAULT_DATA, WorkerPeak, build_corpus
 
 from nutgraf.batch import run_batch
 from nutgraf.peers import SUMMARY_SENTENCES
 from nutgraf.select import load_selector
 from nutgraf.story import Highlight, Story
-
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cnndm" / "validation.jsonl.gz"
 
 
 class Lead3:
@@ -53,62 +48,11 @@ class Lead3:
         return list(stories)
 
 
-def _lines(path: Path) -> Iterator[str]:
-    with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open() as f:
-        yield from (line for line in f if line.strip())
-
-
-def build_corpus(data: Path, stories: int, out: Path) -> None:
-    lines = list(islice(_lines(data), stories))
-    out.write_text("".join(islice(cycle(lines), stories)), encoding="utf-8")
-
-
 SYSTEMS = ("default", "default+figures", "accurate", "lead3")
 """The packaged models by name, and the Lead-3 baseline. Every system but ``default+figures``
 runs with ``figures=False``, so that the ratios time choosing sentences; ``default+figures``
 adds the parse that gives each bullet its figures and sources, as ``nutgraf batch`` does by
 default."""
-
-
-def _descendants(root: int) -> list[int]:
-    """Every live process below ``root`` (forkserver workers hang off the fork server)."""
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [root]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found += children
-        todo += children
-    return found
-
-
-def _peak_mb(pid: int) -> float:
-    """A process's peak resident memory (``VmHWM``) in MB, 0 when it is gone."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
-    return int(line.split()[1]) / 1024
-
-
-class WorkerPeak(threading.Thread):
-    """Sample the peak memory of this process's descendants until stopped."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak = 0.0
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(0.2):
-            for pid in _descendants(os.getpid()):
-                self.peak = max(self.peak, _peak_mb(pid))
 
 
 def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str, float]:
@@ -133,8 +77,7 @@ def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str,
         selector=selector,
         figures=extra == "figures",
     )
-    sampler.done.set()
-    sampler.join()
+    sampler.stop()
     return {
         "stories_per_second": summary.stories_per_second,
         "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

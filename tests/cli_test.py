@@ -109,7 +109,7 @@ def test_batch_reports_bad_lines_and_writes_the_rest(tmp_path: Path) -> None:
     assert "7 done, 2 rejected" in result.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 7
     rejects = tmp_path / "out.jsonl.rejects.jsonl"
-    assert [json.loads(line)["line"] for line in rejects.read_text().splitlines()] == [3, 6]
+    assert [json.loads(line)["record"] for line in rejects.read_text().splitlines()] == [3, 6]
 
 
 def test_batch_on_a_missing_corpus_is_a_user_error(tmp_path: Path) -> None:

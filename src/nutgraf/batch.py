@@ -1,17 +1,21 @@
-r"""Highlights for a whole corpus: JSONL in, one JSONL row per story out, bad lines set aside.
+r"""Highlights for a whole corpus: resumable, in bounded memory, on one machine or a cluster.
 
-A corpus run must not stop at the first bad line, nor drop it silently: a line that is not JSON,
-or holds an empty story, goes to a *rejects* file with its line number and raw text, and every
-other story is summarized. Output rows keep input order, whatever the number of workers, so two
-runs over the same input write the same bytes.
+A corpus (:class:`nutgraf.corpus.Corpus`: JSONL, Parquet or a folder of story files) is cut
+into partitions of ``partition_size`` records, numbered by where they start. Each partition is
+one task (:mod:`nutgraf.runner` runs them here, in a process pool or on Dask) and, once done,
+one part file of output rows (JSONL or Parquet), one file of its rejects, and last a small
+marker saying it is done. Every file is written under a temporary name and renamed, so a run
+killed at any moment, even by SIGKILL, leaves only whole parts. Rerunning the same command
+finds the markers, skips those partitions without reading their stories, and finishes the
+rest; at the end the parts are joined into ``OUT`` (or, for a folder ``OUT/``, left as a
+partitioned dataset) and the rejects into one file. So every input record ends up exactly once
+in the output or in the rejects, and the output is the same bytes whatever the backend and
+however often the run was interrupted.
 
-Speed comes from two places. The selector scores many stories per call (one LightGBM call for
-all their sentences instead of one per story), so stories travel in chunks of ``chunk_size``.
-With ``workers > 1`` chunks go to a process pool: the parent loads the model (so a missing one
-fails before any output), each worker receives it once when it starts, and the parent only
-parses JSON and writes rows. Workers start from a clean ``forkserver`` process rather than a
-fork of the parent, because LightGBM's OpenMP runtime can hang in a child forked after the
-parent used it; starting them costs about a second, so they pay off on thousands of stories.
+While a run is unfinished its state lives in a work folder: ``OUT.partial/`` beside a file
+``OUT``, or ``OUT/_nutgraf/`` inside a folder ``OUT/``. It holds the run's description (input,
+model, options), and a rerun with a different input or options refuses to mix its output with
+it unless told to ``restart``.
 
 >>> import json, pathlib, tempfile
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -22,34 +26,41 @@ parent used it; starting them costs about a second, so they pay off on thousands
 >>> summary = run_batch(tmp / "in.jsonl", tmp / "out.jsonl", progress=False)
 >>> (summary.done, summary.rejected)
 (1, 1)
->>> json.loads((tmp / "out.jsonl.rejects.jsonl").read_text())["line"]
+>>> json.loads((tmp / "out.jsonl.rejects.jsonl").read_text())["record"]
 2
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-import multiprocessing
+import os
+import shutil
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from tqdm import tqdm
 
-from nutgraf import claims, ingest, sentences
+from nutgraf import claims, corpus, runner, sentences
+from nutgraf.corpus import Corpus, Record
 from nutgraf.errors import NutgrafError
 from nutgraf.select import load_selector
 from nutgraf.story import Story
 
-CHUNK_SIZE = 256
-"""Stories per ``annotate`` call: large enough to amortize the model call, small enough that
-two workers stay busy on a few thousand stories and the progress bar moves."""
+PARTITION_SIZE = 500
+"""Records per partition: the unit of work sent to a worker, of output files, and of what an
+interrupted run redoes. Large enough that one LightGBM call scores hundreds of stories, small
+enough that two workers share a few thousand stories evenly and a kill loses seconds."""
+
+OutputFormat = Literal["jsonl", "parquet"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("jsonl", "parquet")
+Row = dict[str, Any]
+
+_STATE = "_nutgraf"
+_RUN_FILE = "run.json"
+_RUN_VERSION = 1
 
 
 class Annotator(Protocol):
@@ -66,17 +77,22 @@ class Annotator(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """A line of the input that yielded no story, and why (the message names file and line)."""
+    """A record that yielded no story: its number, why (the message names where), its text.
 
-    line: int
+    ``raw`` is a JSONL line or a Parquet row as JSON; a folder's file is named in ``error``.
+    """
+
+    record: int
     error: str
+    raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class BatchSummary:
-    """What a run did: counts, wall time, and where it wrote."""
+    """What a run did: stories done now, skipped as done by an earlier run, rejected, time."""
 
     done: int
+    skipped: int
     rejected: int
     seconds: float
     out_path: Path
@@ -84,14 +100,8 @@ class BatchSummary:
 
     @property
     def stories_per_second(self) -> float:
-        """Throughput over every line read, rejects included (they cost reading time too)."""
+        """Throughput of this run over every record it read, rejects included."""
         return (self.done + self.rejected) / self.seconds if self.seconds > 0 else 0.0
-
-
-_GZIP_MAGIC = b"\x1f\x8b"
-Row = dict[str, Any]
-_Chunk = list[tuple[int, Story]]
-_Result = list[tuple[int, Row | None]]
 
 
 def default_rejects_path(out_path: Path) -> Path:
@@ -99,161 +109,195 @@ def default_rejects_path(out_path: Path) -> Path:
     return out_path.with_name(out_path.name + ".rejects.jsonl")
 
 
+def work_path(out_path: Path) -> Path:
+    """Where an unfinished run keeps its parts and state: see the module's description."""
+    if _is_folder(out_path):
+        return out_path / _STATE
+    return out_path.with_name(out_path.name + ".partial")
+
+
 def run_batch(
-    in_path: Path,
-    out_path: Path,
+    source: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
     *,
     rejects_path: Path | None = None,
+    input_format: str | None = None,
+    output_format: str | None = None,
     workers: int = 1,
+    dask: str | None = None,
     limit: int | None = None,
+    partition_size: int = PARTITION_SIZE,
     progress: bool = True,
     selector: Annotator | None = None,
     model: str = "default",
-    chunk_size: int = CHUNK_SIZE,
-    on_reject: Callable[[Reject], None] | None = None,
     figures: bool = True,
+    restart: bool = False,
+    on_reject: Callable[[Reject], None] | None = None,
 ) -> BatchSummary:
-    """Summarize every story of the JSONL(.gz) corpus ``in_path`` into ``out_path``.
+    """Summarize every story of the corpus ``source`` into ``out_path``, or finish doing so.
 
-    Each output row is ``{"id", "line", "highlights": [text, ...], "sentences": [[i, ...], ...],
-    "figures": [[figure, ...], ...]}`` where ``sentences[k]`` are the indexes of the sentences
-    bullet ``k`` was taken from, ``figures[k]`` the figures it states with their sources (as
-    :func:`nutgraf.claims.figure_json` writes them) and ``line`` is the story's line in the
-    input. ``figures=False`` leaves the figures out, which spares the parse they need and
-    runs several times faster. Lines that yield no story are written to
-    ``rejects_path`` (default :func:`default_rejects_path`) as ``{"line", "error", "raw"}`` and
-    passed to ``on_reject`` as they are found; the rejects file is rewritten on every run, so an
-    empty one means a clean input. ``limit`` stops after that many records (blank lines are
-    not records).
+    Each output row is ``{"id", "record", "highlights": [text, ...], "sentences": [[i, ...],
+    ...], "figures": [[figure, ...], ...]}``: ``record`` is the story's number in the input
+    (:mod:`nutgraf.corpus`), ``sentences[k]`` the indexes of the sentences bullet ``k`` was
+    taken from, ``figures[k]`` the figures it states with their sources (as
+    :func:`nutgraf.claims.figure_json` writes them; ``figures=False`` leaves them out, which
+    spares the parse they need and runs several times faster). Records that yield no story go
+    to ``rejects_path`` (default :func:`default_rejects_path`) as ``{"record", "error",
+    "raw"}``, and to ``on_reject`` as they are found.
 
-    ``selector`` defaults to the packaged ``model``, loaded here before anything is written; with
-    ``workers > 1`` it is pickled once into each worker, and, as with any ``forkserver`` or
-    ``spawn`` pool, a calling script needs an ``if __name__ == "__main__":`` guard. Raises
-    :class:`~nutgraf.errors.NutgrafError` only for faults of the whole run (an unreadable input
-    file, a missing model), never for one bad story.
+    ``out_path`` ending in ``.jsonl`` or ``.parquet`` is one file; a folder (existing, ending
+    in ``/``, or without a suffix) receives a partitioned dataset, ``part-000000.jsonl`` and
+    on; ``output_format`` overrides the suffix. ``input_format`` is the form of a folder's
+    story files (detected by default). ``limit`` stops after the record numbered ``limit``.
+
+    ``workers`` local processes, or the Dask cluster ``dask`` (``"local:N"`` or a scheduler
+    address; see :func:`nutgraf.runner.connect`), run the partitions; the model is loaded here
+    first (a missing one fails before any work) and sent to each worker once. With a process
+    pool, a calling script needs an ``if __name__ == "__main__":`` guard.
+
+    Raises :class:`~nutgraf.errors.NutgrafError` only for faults of the whole run (an unreadable
+    input, a missing model, an unfinished run of other options without ``restart``), never for
+    one bad story.
     """
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
-    rejects_path = rejects_path or default_rejects_path(out_path)
+    if partition_size < 1:
+        raise ValueError(f"partition_size must be at least 1, not {partition_size}")
     started = time.perf_counter()
-    lines = islice(ingest.iter_jsonl(in_path), limit)  # a missing file raises here
+    out = Path(out_path)
+    fmt = _output_format(out, output_format)
+    rejects_path = rejects_path or default_rejects_path(out)
+    stories = Corpus(source)
+    description = {
+        "version": _RUN_VERSION,
+        "input": stories.fingerprint(),
+        "options": {
+            "input_format": input_format,
+            "output_format": fmt,
+            "partition_size": partition_size,
+            "limit": limit,
+            "model": model if selector is None else type(selector).__name__,
+            "figures": figures,
+        },
+    }
+    run = _Run(out, fmt, description, restart)
     selector = selector or load_selector(model=model)
-    done = 0
-    rejects: list[Reject] = []
-    chunks = _chunks(lines, chunk_size, rejects, on_reject)
-    if workers == 1:
-        results: Iterator[_Result] = (_process_chunk(chunk, selector, figures) for chunk in chunks)
-    else:
-        results = _map_in_pool(chunks, workers, selector, figures)
-    bar = tqdm(total=limit, unit=" stories", disable=not progress, dynamic_ncols=True)
-    with bar, out_path.open("w", encoding="utf-8") as out:
-        for result in results:
-            for line, row in result:
-                if row is None:
-                    message = f"{in_path}, line {line}: no sentence in the article; give a story"
-                    _reject(Reject(line, message), rejects, on_reject)
-                else:
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    done += 1
-            bar.update(done + len(rejects) - bar.n)  # records read, rejects included
+    finished = run.finished()
+    skipped = sum(counts["rows"] + counts["rejects"] for counts in finished.values())
+    done = rejected = 0
+    total = _total(stories, limit) if progress else None
+    bar = tqdm(
+        total=total,
+        initial=skipped,
+        unit=" stories",
+        disable=not progress,
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
+    wanted = _Unfinished(partition_size, set(finished))
+    partitions = corpus.partitions(stories.records(wanted, upto=limit), partition_size)
+    state = _Task(selector, figures, input_format)
+    with bar, runner.connect(workers, dask, state=state) as backend:
+        for index, (rows, rejects) in backend.map(_summarize, partitions):
+            run.save(index, rows, rejects)
+            for reject in rejects:
+                if on_reject is not None:
+                    on_reject(reject)
+            done += len(rows)
+            rejected += len(rejects)
+            bar.update(len(rows) + len(rejects))
+            bar.set_postfix(rejected=rejected, refresh=False)
+    run.finish(rejects_path)
     seconds = time.perf_counter() - started
-    _write_rejects(in_path, rejects_path, sorted(rejects, key=lambda reject: reject.line))
-    return BatchSummary(done, len(rejects), seconds, out_path, rejects_path)
+    return BatchSummary(done, skipped, rejected, seconds, out, rejects_path)
 
 
-def _chunks(
-    lines: Iterable[tuple[int, Story | NutgrafError]],
-    chunk_size: int,
-    rejects: list[Reject],
-    on_reject: Callable[[Reject], None] | None,
-) -> Iterator[_Chunk]:
-    """Group stories in chunks; lines that failed to parse go to ``rejects`` at once."""
-    chunk: _Chunk = []
-    for line, item in lines:
-        if isinstance(item, NutgrafError):
-            _reject(Reject(line, str(item)), rejects, on_reject)
-            continue
-        chunk.append((line, item))
-        if len(chunk) == chunk_size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _is_folder(out: Path) -> bool:
+    return out.is_dir() or str(out).endswith(("/", os.sep)) or not out.suffix
 
 
-def _reject(
-    reject: Reject, rejects: list[Reject], on_reject: Callable[[Reject], None] | None
-) -> None:
-    rejects.append(reject)
-    if on_reject is not None:
-        on_reject(reject)
+def _output_format(out: Path, given: str | None) -> OutputFormat:
+    """Choose the output format: as given, else by the name's suffix, else JSONL for a folder."""
+    if given is not None:
+        if given not in OUTPUT_FORMATS:
+            raise NutgrafError(
+                f"unknown output format {given!r}; use {' or '.join(OUTPUT_FORMATS)}"
+            )
+        return given
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in OUTPUT_FORMATS:
+        return suffix
+    if _is_folder(out):
+        return "jsonl"
+    raise NutgrafError(
+        f"{out}: cannot tell the output format from {out.suffix!r}; name the output .jsonl or "
+        ".parquet, give a folder (ending in /), or say --output-format"
+    )
 
 
-def _map_in_pool(
-    chunks: Iterable[_Chunk], workers: int, selector: Annotator, figures: bool
-) -> Iterator[_Result]:
-    """Process chunks in a pool of ``workers`` processes, yielding results in input order.
+def _total(stories: Corpus, limit: int | None) -> int:
+    count = stories.count()
+    return count if limit is None else min(count, limit)
 
-    At most two chunks per worker are in flight, so memory stays flat on any corpus size while
-    no worker waits for the parent to parse the next chunk.
+
+@dataclass(frozen=True, slots=True)
+class _Unfinished:
+    """Whether a record number falls in a partition that an earlier run has not finished."""
+
+    size: int
+    finished: set[int]
+
+    def __call__(self, number: int) -> bool:
+        return (number - 1) // self.size not in self.finished
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """What every partition's task shares, sent to each worker once: the model and options."""
+
+    selector: Annotator
+    figures: bool
+    input_format: str | None
+
+
+def _summarize(task: _Task, records: list[Record]) -> tuple[list[Row], list[Reject]]:
+    """Read, split and annotate one partition; a record with no story becomes a reject.
+
+    Such a record (bad JSON, an article that is only a dateline) is set aside here rather than
+    handed to the selector, so one story cannot fail a partition.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(selector,)
-    ) as pool:
-        pending: deque[Future[_Result]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_process_chunk_in_worker, chunk, figures))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-_worker_selector: Annotator | None = None
-"""The selector of this worker process, set once by :func:`_start_worker`."""
-
-
-def _start_worker(selector: Annotator) -> None:
-    global _worker_selector
-    _worker_selector = selector
-
-
-def _process_chunk_in_worker(chunk: _Chunk, figures: bool) -> _Result:
-    assert _worker_selector is not None, "worker used before _start_worker ran"
-    return _process_chunk(chunk, _worker_selector, figures)
-
-
-def _process_chunk(chunk: _Chunk, selector: Annotator, figures: bool) -> _Result:
-    """Split and annotate one chunk; a story with no sentence comes back as ``None``.
-
-    Such a story (an article that is only a dateline or a byline, say) is rejected here rather
-    than handed to the selector, so one story cannot fail a whole chunk.
-    """
-    results: dict[int, Row | None] = {}
     ready: list[tuple[int, Story]] = []
-    for line, story in chunk:
-        if not story.sentences:
+    rejects: list[Reject] = []
+    for record in records:
+        story = corpus.parse(record, task.input_format)
+        if isinstance(story, Story):
             sentences.split(story)
-        if story.sentences:
-            ready.append((line, story))
-        else:
-            results[line] = None
-    annotated = selector.annotate([story for _, story in ready])
-    if figures:
+            if story.sentences:
+                ready.append((record.number, story))
+                continue
+            story = NutgrafError(f"{record.where}: no sentence in the article; give a story")
+        rejects.append(Reject(record.number, str(story), _raw(record)))
+    annotated = task.selector.annotate([story for _, story in ready]) if ready else []
+    if task.figures:
         claims.of_highlights(annotated)
-    for (line, _), story in zip(ready, annotated, strict=True):
-        results[line] = _row(line, story, figures)
-    return [(line, results[line]) for line, _ in chunk]
+    rows = [
+        _row(number, story, task.figures)
+        for (number, _), story in zip(ready, annotated, strict=True)
+    ]
+    return rows, rejects
 
 
-def _row(line: int, story: Story, figures: bool) -> Row:
+def _raw(record: Record) -> str | None:
+    if record.kind == "jsonl":
+        assert isinstance(record.data, bytes)
+        return record.data.decode("utf-8", errors="replace").rstrip("\r\n")
+    if record.kind == "parquet":
+        return json.dumps(record.data, ensure_ascii=False, default=str)
+    return None
+
+
+def _row(number: int, story: Story, figures: bool) -> Row:
     row: Row = {
         "id": story.id,
-        "line": line,
+        "record": number,
         "highlights": [highlight.text for highlight in story.highlights],
         "sentences": [list(highlight.sentences) for highlight in story.highlights],
     }
@@ -265,33 +309,169 @@ def _row(line: int, story: Story, figures: bool) -> Row:
     return row
 
 
-def _write_rejects(in_path: Path, rejects_path: Path, rejects: Sequence[Reject]) -> None:
-    """Write ``{"line", "error", "raw"}`` per reject, rereading only the rejected lines.
+class _Run:
+    """The files of one run: its parts, their rejects and markers, and its description.
 
-    The raw text is fetched in a second pass instead of being kept for every line: rejects
-    are rare, and holding each line's raw text would double the parent's work on clean data.
+    A part counts as done only once its marker exists, and the marker is written after the
+    part and its rejects, each renamed into place whole: so whatever moment a kill comes at,
+    a marker means a whole part.
     """
-    raw = _raw_lines(in_path, {reject.line for reject in rejects}) if rejects else {}
-    with rejects_path.open("w", encoding="utf-8") as out:
-        for reject in rejects:
-            record = {"line": reject.line, "error": reject.error, "raw": raw.get(reject.line)}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def __init__(self, out: Path, fmt: OutputFormat, description: Row, restart: bool) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.folder = _is_folder(out)
+        self.figures = bool(description["options"]["figures"])
+        self.parts = out if self.folder else work_path(out)
+        self.state = self.parts / _STATE
+        description_file = self.state / _RUN_FILE
+        if description_file.is_file() and not restart:
+            before = json.loads(description_file.read_text(encoding="utf-8"))
+            if before != description:
+                raise NutgrafError(
+                    f"{self.state} holds an unfinished run of other input or options "
+                    f"({_difference(before, description)}); rerun it as it was to finish it, "
+                    "or add --restart to start this one afresh"
+                )
+        else:
+            self._clear()
+            self.state.mkdir(parents=True)
+            _write_atomic(description_file, json.dumps(description, indent=2).encode())
+
+    def _clear(self) -> None:
+        """Remove an earlier run's parts and state (not other files of a folder ``OUT``)."""
+        if self.folder:
+            for part in self.parts.glob("part-*.*"):
+                part.unlink()
+            shutil.rmtree(self.state, ignore_errors=True)
+        else:
+            shutil.rmtree(self.parts, ignore_errors=True)
+
+    def _part(self, index: int) -> Path:
+        return self.parts / f"part-{index:06d}.{self.fmt}"
+
+    def _rejects(self, index: int) -> Path:
+        return self.state / f"rejects-{index:06d}.jsonl"
+
+    def _marker(self, index: int) -> Path:
+        return self.state / f"done-{index:06d}.json"
+
+    def finished(self) -> dict[int, dict[str, int]]:
+        """Return the partitions done by an earlier run, with their counts of rows and rejects."""
+        found = {}
+        for marker in self.state.glob("done-*.json"):
+            found[int(marker.stem.removeprefix("done-"))] = json.loads(marker.read_bytes())
+        return found
+
+    def save(self, index: int, rows: list[Row], rejects: list[Reject]) -> None:
+        """Write one partition's part, rejects and, last, its marker."""
+        self.parts.mkdir(parents=True, exist_ok=True)
+        if self.fmt == "parquet":
+            _write_parquet(self._part(index), rows, self.figures)
+        else:
+            _write_atomic(self._part(index), _jsonl(rows))
+        _write_atomic(self._rejects(index), _jsonl(asdict(reject) for reject in rejects))
+        counts = {"rows": len(rows), "rejects": len(rejects)}
+        _write_atomic(self._marker(index), json.dumps(counts).encode())
+
+    def finish(self, rejects_path: Path) -> None:
+        """Join the rejects (and, for a file ``OUT``, the parts), then drop the run's state.
+
+        The run's description goes only once both are whole, so a run killed while finishing
+        finishes again on a rerun, and one killed after starts afresh.
+        """
+        indexes = sorted(self.finished())
+        _join_jsonl([self._rejects(i) for i in indexes], rejects_path)
+        if not self.folder:
+            parts = [self._part(i) for i in indexes]
+            if self.fmt == "parquet":
+                _join_parquet(parts, self.out, self.figures)
+            else:
+                _join_jsonl(parts, self.out)
+        (self.state / _RUN_FILE).unlink()
+        shutil.rmtree(self.state if self.folder else self.parts)
 
 
-def _raw_lines(path: Path, wanted: set[int]) -> dict[int, str]:
-    """Read the 1-based lines ``wanted`` of a JSONL(.gz) file, undecodable bytes replaced.
+def _difference(before: Row, now: Row) -> str:
+    if before.get("input") != now.get("input"):
+        return "the input has changed"
+    changed = [
+        f"{key} {before['options'].get(key)!r} then, {value!r} now"
+        for key, value in now["options"].items()
+        if before.get("options", {}).get(key) != value
+    ]
+    return "; ".join(changed) or "a different nutgraf wrote it"
 
-    Lines are counted, and gzip told by its magic bytes, as :func:`nutgraf.ingest.iter_jsonl`
-    does, so the numbers match its messages.
-    """
-    with path.open("rb") as probe:
-        compressed = probe.read(2) == _GZIP_MAGIC
-    found: dict[int, str] = {}
-    last = max(wanted)
-    with gzip.open(path, "rb") if compressed else path.open("rb") as lines:
-        for number, raw in enumerate(lines, start=1):
-            if number in wanted:
-                found[number] = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-            if number == last:
-                break
-    return found
+
+def _jsonl(rows: Iterable[Row]) -> bytes:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file, synced, renamed."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+def _join_jsonl(parts: Sequence[Path], out: Path) -> None:
+    temporary = out.with_name(f".{out.name}.tmp")
+    with temporary.open("wb") as joined:
+        for part in parts:
+            with part.open("rb") as piece:
+                shutil.copyfileobj(piece, joined)
+    os.replace(temporary, out)
+
+
+def _schema(figures: bool) -> Any:
+    """Return the Parquet schema of output rows, fixed so that every part and run agree."""
+    import pyarrow as pa
+
+    fields = [
+        pa.field("id", pa.string()),
+        pa.field("record", pa.int64(), nullable=False),
+        pa.field("highlights", pa.list_(pa.string())),
+        pa.field("sentences", pa.list_(pa.list_(pa.int64()))),
+    ]
+    if figures:
+        figure = pa.struct(
+            [
+                pa.field("text", pa.string()),
+                pa.field("value", pa.float64()),
+                pa.field("qualifier", pa.string()),
+                pa.field("counts", pa.string()),
+                pa.field("source", pa.string()),
+                pa.field("sentence", pa.string()),
+                pa.field("sentence_index", pa.int64()),
+                pa.field("start", pa.int64()),
+                pa.field("end", pa.int64()),
+            ]
+        )
+        fields.append(pa.field("figures", pa.list_(pa.list_(figure))))
+    return pa.schema(fields)
+
+
+def _write_parquet(path: Path, rows: list[Row], figures: bool) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist(rows, schema=_schema(figures))
+    temporary = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, temporary)
+    with temporary.open("rb+") as file:
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+def _join_parquet(parts: Sequence[Path], out: Path, figures: bool) -> None:
+    """Copy the parts' rows into one file, a part at a time (one row group each)."""
+    import pyarrow.parquet as pq
+
+    temporary = out.with_name(f".{out.name}.tmp")
+    with pq.ParquetWriter(temporary, _schema(figures)) as writer:
+        for part in parts:
+            writer.write_table(pq.read_table(part))
+    os.replace(temporary, out)

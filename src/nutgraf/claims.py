@@ -140,7 +140,7 @@ def of_highlights(stories: Sequence[Story]) -> None:
     """Fill ``figures`` of each story for the sentences its highlights came from.
 
     The sentences of all the stories go through spaCy in one ``pipe`` call, which parses in
-    batches; batch runs hand over a whole chunk of stories at once for that reason.
+    batches; batch runs hand over a whole partition of stories at once for that reason.
     """
     _extract_many(
         [(story, [i for h in story.highlights for i in h.sentences]) for story in stories]

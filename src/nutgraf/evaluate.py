@@ -5,6 +5,15 @@ scored by :func:`nutgraf.rouge.score` (rouge-score's ROUGE-1, ROUGE-2 and ROUGE-
 stemmer, newline-separated sentences), so the table compares choices of sentences and nothing
 else. Only the system call is timed: splitting and scoring are shared costs, not the system's.
 
+:func:`evaluate` scores stories in memory; :func:`evaluate_corpus` scores a corpus of any size
+(:class:`nutgraf.corpus.Corpus`: JSONL, Parquet or a folder of story files) the way ``nutgraf
+batch`` summarizes one: cut into partitions that :mod:`nutgraf.runner` scores in this process,
+a process pool or on a Dask cluster. Both keep running sums, not per-story scores, so memory
+holds a partition per worker whatever the corpus's size. The sums are exact (fractions, not
+floats), so the report is the same to the last bit however the stories were grouped and in
+whatever order the partitions finished: in memory or from the corpus, on one worker or many,
+apart from the timings.
+
 Beside ROUGE, each system's bullets are checked for the one fault ROUGE cannot see: a bullet
 that opens with a pronoun it cannot resolve ("He said ...", :func:`nutgraf.style.opening_pronoun`
 defines it), reported as a share of bullets and weighted like ROUGE.
@@ -27,15 +36,19 @@ per-publisher means to the test split's make-up, so it can be set beside publish
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from os import PathLike
+from fractions import Fraction
 from typing import Any
 
 from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
-from nutgraf import ingest, rouge
+from nutgraf import corpus, rouge, runner
+from nutgraf.corpus import Corpus, Record
 from nutgraf.errors import NutgrafError
 from nutgraf.peers import System, get_system
 from nutgraf.sentences import split
@@ -52,6 +65,11 @@ PUBLISHERS = tuple(TEST_SPLIT_STORIES)
 OTHER = "other"
 """The publisher of stories from anywhere else: reported, but outside the weighted figure."""
 
+PARTITION_SIZE = 100
+"""Records per task of :func:`evaluate_corpus`. Every system reads a story at a time, so there
+is no batching to gain from more; the 134 partitions of CNN/DailyMail's validation split keep the
+progress bar moving and the workers evenly loaded to the end."""
+
 
 @dataclass(frozen=True, slots=True)
 class Rouge:
@@ -61,15 +79,6 @@ class Rouge:
     rouge2: float
     rougeLsum: float
     n: int
-
-    @classmethod
-    def mean(cls, scores: Sequence[rouge.RougeScores]) -> Rouge:
-        """Average per-story scores (each in [0, 1]) into the 0-100 scale of published tables."""
-        n = len(scores)
-        if not n:
-            return cls(0.0, 0.0, 0.0, 0)
-        r1, r2, rl = (100 * sum(column) / n for column in zip(*scores, strict=True))
-        return cls(r1, r2, rl, n)
 
     def minus(self, other: Rouge) -> tuple[float, float, float]:
         """Subtract ``other`` metric by metric: the gap the report shows to Lead-3."""
@@ -165,7 +174,7 @@ class SystemResult:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """The result of :func:`evaluate`: one :class:`SystemResult` per system, in given order.
+    """What :func:`evaluate` or :func:`evaluate_corpus` finds: a result per system, in order.
 
     ``stories`` were scored; ``skipped`` had no reference. ``weighted`` says whether the
     headline figures are the test-split re-weighting (both publishers present) or plain means.
@@ -324,6 +333,142 @@ def _resolve(systems: Sequence[str] | Mapping[str, System]) -> dict[str, System]
     return {name: get_system(name) for name in systems}
 
 
+@dataclass(slots=True)
+class _Sums:
+    """One system's running scores on one publisher's stories: F1 sums, stories, openings.
+
+    The sums are fractions, exact, so that adding stories one by one or merging partitions in
+    any order gives the same means to the last bit (float sums would differ with the grouping).
+    """
+
+    rouge1: Fraction = Fraction(0)
+    rouge2: Fraction = Fraction(0)
+    rougeLsum: Fraction = Fraction(0)
+    n: int = 0
+    openings: Openings = Openings()
+
+    def add(self, summary: Sequence[str], reference: Sequence[str]) -> None:
+        """Score one more summary against its reference."""
+        scores = rouge.score(summary, reference)
+        self.rouge1 += Fraction(scores.rouge1)
+        self.rouge2 += Fraction(scores.rouge2)
+        self.rougeLsum += Fraction(scores.rougeLsum)
+        self.n += 1
+        self.openings = self.openings.add(summary)
+
+    def merge(self, other: _Sums) -> None:
+        """Add ``other``'s stories to these."""
+        self.rouge1 += other.rouge1
+        self.rouge2 += other.rouge2
+        self.rougeLsum += other.rougeLsum
+        self.n += other.n
+        self.openings = Openings(
+            self.openings.bullets + other.openings.bullets,
+            self.openings.pronoun + other.openings.pronoun,
+        )
+
+    def mean(self) -> Rouge:
+        """Average the scores (each in [0, 1]) into the 0-100 scale of published tables."""
+        if not self.n:
+            return Rouge(0.0, 0.0, 0.0, 0)
+        return Rouge(
+            float(100 * self.rouge1 / self.n),
+            float(100 * self.rouge2 / self.n),
+            float(100 * self.rougeLsum / self.n),
+            self.n,
+        )
+
+
+class _Tally:
+    """The running sums of an evaluation, per system and publisher: what a report is made of.
+
+    It grows with the systems and publishers, never with the stories, so a worker can score a
+    partition into one and send it back small, and the parent can merge them as they come.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.sums: dict[str, dict[str, _Sums]] = {name: {} for name in names}
+        self.seconds = dict.fromkeys(self.sums, 0.0)
+        self.fallbacks = dict.fromkeys(self.sums, 0)
+        self.stories = 0
+        self.skipped = 0
+
+    def add(self, story: Story, systems: Mapping[str, System], where: str | None = None) -> None:
+        """Run every system on ``story`` and score it; a story without reference is skipped.
+
+        A system that raises stops the evaluation; the error gets a note naming the system and
+        the story (and ``where`` it was read, when given).
+        """
+        if not story.reference:
+            self.skipped += 1
+            return
+        if not story.sentences:
+            split(story)
+        publisher = story.publisher if story.publisher in PUBLISHERS else OTHER
+        for name, system in systems.items():
+            start = time.perf_counter()
+            try:
+                summary = system(story)
+            except Exception as error:
+                read_at = f" ({where})" if where else ""
+                error.add_note(f"nutgraf evaluate: system {name!r} on story {story.id!r}{read_at}")
+                raise
+            self.seconds[name] += time.perf_counter() - start
+            self.sums[name].setdefault(publisher, _Sums()).add(summary, story.reference)
+        self.stories += 1
+
+    def merge(self, other: _Tally) -> None:
+        """Add ``other``'s stories, time and fallbacks to these (its systems must be these)."""
+        for name, by_publisher in other.sums.items():
+            mine = self.sums[name]
+            for publisher, sums in by_publisher.items():
+                mine.setdefault(publisher, _Sums()).merge(sums)
+            self.seconds[name] += other.seconds[name]
+            self.fallbacks[name] += other.fallbacks[name]
+        self.stories += other.stories
+        self.skipped += other.skipped
+
+    def report(self) -> Report:
+        """Turn the sums into means, per publisher, overall and weighted to the test split."""
+        results = []
+        for name, by_publisher in self.sums.items():
+            publishers = sorted(by_publisher)
+            everything = _Sums()
+            for publisher in publishers:
+                everything.merge(by_publisher[publisher])
+            means = {p: by_publisher[p].mean() for p in publishers}
+            results.append(
+                SystemResult(
+                    name=name,
+                    weighted=_weighted(means, everything.mean()),
+                    publishers=means,
+                    seconds=self.seconds[name],
+                    fallbacks=self.fallbacks[name],
+                    openings={p: by_publisher[p].openings for p in publishers},
+                )
+            )
+        present = next(iter(self.sums.values()), {})
+        return Report(
+            systems=tuple(results),
+            stories=self.stories,
+            skipped=self.skipped,
+            weighted=all(p in present for p in PUBLISHERS),
+        )
+
+
+@contextmanager
+def _counting_fallbacks(systems: Mapping[str, System], tally: _Tally) -> Iterator[None]:
+    """Add to ``tally`` the fallbacks each system takes in the block (summa's lead sentences).
+
+    A system keeps one count over its life, across evaluations, so only the difference is this
+    evaluation's.
+    """
+    before = {name: getattr(system, "fallbacks", 0) for name, system in systems.items()}
+    yield
+    for name, system in systems.items():
+        tally.fallbacks[name] += getattr(system, "fallbacks", 0) - before[name]
+
+
 def evaluate(
     stories: Iterable[Story],
     systems: Sequence[str] | Mapping[str, System],
@@ -341,69 +486,115 @@ def evaluate(
     A system that raises stops the run; the error names the system and the story.
     """
     chosen = _resolve(systems)
-    scores: dict[str, dict[str, list[rouge.RougeScores]]] = {name: {} for name in chosen}
-    openings: dict[str, dict[str, Openings]] = {name: {} for name in chosen}
-    seconds = dict.fromkeys(chosen, 0.0)
-    fallbacks_before = {name: getattr(s, "fallbacks", 0) for name, s in chosen.items()}
-    stories_done = skipped = 0
-    for story in tqdm(stories, desc="evaluate", unit=" stories", disable=not progress):
-        if not story.reference:
-            skipped += 1
-            continue
-        if not story.sentences:
-            split(story)
-        publisher = story.publisher if story.publisher in PUBLISHERS else OTHER
-        for name, system in chosen.items():
-            start = time.perf_counter()
-            try:
-                summary = system(story)
-            except Exception as error:
-                error.add_note(f"nutgraf evaluate: system {name!r} on story {story.id!r}")
-                raise
-            seconds[name] += time.perf_counter() - start
-            scores[name].setdefault(publisher, []).append(rouge.score(summary, story.reference))
-            openings[name][publisher] = openings[name].get(publisher, Openings()).add(summary)
-        stories_done += 1
-    results = []
-    for name, system in chosen.items():
-        by_publisher = {p: Rouge.mean(scores[name][p]) for p in sorted(scores[name])}
-        everything = Rouge.mean([s for p in sorted(scores[name]) for s in scores[name][p]])
-        results.append(
-            SystemResult(
-                name=name,
-                weighted=_weighted(by_publisher, everything),
-                publishers=by_publisher,
-                seconds=seconds[name],
-                fallbacks=getattr(system, "fallbacks", 0) - fallbacks_before[name],
-                openings=dict(sorted(openings[name].items())),
-            )
-        )
-    present = next(iter(scores.values()), {})
-    return Report(
-        systems=tuple(results),
-        stories=stories_done,
-        skipped=skipped,
-        weighted=all(p in present for p in PUBLISHERS),
-    )
+    tally = _Tally(chosen)
+    with _counting_fallbacks(chosen, tally):
+        for story in tqdm(stories, desc="evaluate", unit=" stories", disable=not progress):
+            tally.add(story, chosen)
+    return tally.report()
 
 
-def load_corpus(path: str | PathLike[str], limit: int | None = None) -> Iterator[Story]:
-    """Read the stories of a JSONL file, skipping (and logging) rows that cannot be read.
+def evaluate_corpus(
+    source: str | os.PathLike[str],
+    systems: Sequence[str] | Mapping[str, System],
+    *,
+    workers: int = 1,
+    dask: str | None = None,
+    limit: int | None = None,
+    partition_size: int = PARTITION_SIZE,
+    progress: bool = True,
+) -> Report:
+    """Score ``systems`` on the stories of the corpus ``source``, as :func:`evaluate` would.
 
-    A corpus of thousands of rows should not fail on one bad row: each skipped row is logged
-    (to stderr, unless logging is configured otherwise) with ingest's message, which names the
-    file, the line and the fix, and the count of skipped rows is logged at the end.
-    ``limit`` stops after that many stories.
+    The corpus (JSONL(.gz), Parquet or a folder of story files: :class:`nutgraf.corpus.Corpus`)
+    is read a partition of ``partition_size`` records at a time, and each partition is parsed,
+    split and scored by ``workers`` local processes or on the Dask cluster ``dask``
+    (``"local:N"`` or a scheduler's address; see :func:`nutgraf.runner.connect`). The report is
+    :func:`evaluate`'s on the same stories, whatever the backend, apart from the timings: each
+    system's ``seconds`` add up its time in every worker, so its stories per second are one
+    worker's speed, comparable between runs on any number of workers.
+
+    ``systems`` are names, loaded here first (a missing package fails before any story) and
+    again once in each worker process, or a mapping of names to systems, which then must pickle
+    unless ``workers`` is 1. A record that is not a story is skipped and logged with the message
+    that says where it is and what is wrong, and the count is logged at the end: one bad line
+    does not spoil an evaluation of thousands. ``limit`` stops after the record numbered
+    ``limit``. ``progress`` shows a progress bar on stderr. With a process pool, a calling
+    script needs an ``if __name__ == "__main__":`` guard.
+
+    Raises :class:`~nutgraf.errors.NutgrafError` for an unreadable corpus, an unknown system or
+    a missing package; a system that raises stops the run with a note naming it and the story.
     """
-    read = skipped = 0
-    for _line, item in ingest.iter_jsonl(path):
-        if limit is not None and read >= limit:
-            break
-        if isinstance(item, NutgrafError):
-            skipped += 1
-            logger.warning("skipped: %s", item)  # ingest's message names the file and line
-            continue
-        read += 1
-        yield item
-    if skipped:
-        logger.warning("%s: skipped %d bad rows, read %d stories", path, skipped, read)
+    if partition_size < 1:
+        raise ValueError(f"partition_size must be at least 1, not {partition_size}")
+    stories = Corpus(source)
+    state = _Systems(systems)
+    tally = _Tally(state.loaded())
+    total = None
+    if progress:
+        count = stories.count()
+        total = count if limit is None else min(count, limit)
+    bad = 0
+    bar = tqdm(total=total, desc="evaluate", unit=" stories", disable=not progress)
+    partitions = corpus.partitions(stories.records(upto=limit), partition_size)
+    with bar, runner.connect(workers, dask, state=state) as backend:
+        # Sums are exact, so merging in order of finishing gives the same report as in order.
+        for _index, (part, errors) in backend.map(_score_partition, partitions):
+            tally.merge(part)
+            for message in errors:
+                logger.warning("skipped: %s", message)  # the message names the file and line
+            bad += len(errors)
+            bar.update(part.stories + part.skipped + len(errors))
+    if bad:
+        read = tally.stories + tally.skipped
+        logger.warning("%s: skipped %d bad records, read %d stories", source, bad, read)
+    return tally.report()
+
+
+class _Systems:
+    """The systems of :func:`evaluate_corpus`: the state that :mod:`nutgraf.runner` shares.
+
+    Systems given by name travel by name and are loaded once in each worker process, at its
+    first task: nutgraf's own holds a model that is costly to send and sumy's may not pickle at
+    all, while loading them is cheap. Systems given as objects travel as themselves. In this
+    process (one worker) the systems the parent loaded serve as they are.
+
+    A worker process scores one partition at a time (``lock``), even on a Dask worker of
+    several threads: a system's fallback count and the timings are read around a partition,
+    and would mix two partitions' otherwise. Python systems gain nothing from threads anyway.
+    """
+
+    def __init__(self, systems: Sequence[str] | Mapping[str, System]) -> None:
+        self._names = None if isinstance(systems, Mapping) else tuple(systems)
+        self._loaded: dict[str, System] | None = _resolve(systems)
+        self.lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"names": self._names, "loaded": None if self._names is not None else self._loaded}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._names = state["names"]
+        self._loaded = state["loaded"]
+        self.lock = threading.Lock()
+
+    def loaded(self) -> dict[str, System]:
+        """Return the systems by name, loading them on a worker's first call."""
+        if self._loaded is None:
+            assert self._names is not None
+            self._loaded = _resolve(self._names)
+        return self._loaded
+
+
+def _score_partition(state: _Systems, records: list[Record]) -> tuple[_Tally, list[str]]:
+    """Read and score one partition: its tally, and the messages of records that are no story."""
+    errors: list[str] = []
+    with state.lock:
+        systems = state.loaded()
+        tally = _Tally(systems)
+        with _counting_fallbacks(systems, tally):
+            for record in records:
+                story = corpus.parse(record)
+                if isinstance(story, NutgrafError):
+                    errors.append(str(story))
+                else:
+                    tally.add(story, systems, record.where)
+    return tally, errors

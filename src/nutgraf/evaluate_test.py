@@ -5,11 +5,27 @@ from pathlib import Path
 
 import pytest
 
-from nutgraf.evaluate import Openings, Report, SystemResult, evaluate, load_corpus
+from nutgraf.corpus import Corpus, parse
+from nutgraf.errors import NutgrafError
+from nutgraf.evaluate import Openings, Report, evaluate, evaluate_corpus
 from nutgraf.peers import lead3
 from nutgraf.story import Sentence, Story
 
 FIXTURE = Path(__file__).parents[2] / "tests" / "fixtures" / "cnndm_sample.jsonl"
+SYSTEMS = ["lead3", "oracle"]
+
+
+def _read(path: Path) -> list[Story]:
+    stories = []
+    for record in Corpus(path).records():
+        story = parse(record)
+        if isinstance(story, Story):
+            stories.append(story)
+    return stories
+
+
+def _untimed(report: Report) -> Report:
+    return replace(report, systems=tuple(replace(r, seconds=0.0) for r in report.systems))
 
 
 def _story(texts: list[str], reference: list[str], publisher: str | None) -> Story:
@@ -42,7 +58,7 @@ def _hand_made() -> list[Story]:
 
 @pytest.fixture(scope="module")
 def fixture_report() -> Report:
-    return evaluate(load_corpus(FIXTURE), ["lead3", "oracle"])
+    return evaluate(_read(FIXTURE), SYSTEMS)
 
 
 def test_lead3_r1_pinned_by_hand() -> None:
@@ -112,12 +128,7 @@ def test_fixture_oracle_beats_lead3(fixture_report: Report) -> None:
 
 
 def test_evaluation_is_deterministic(fixture_report: Report) -> None:
-    again = evaluate(load_corpus(FIXTURE), ["lead3", "oracle"])
-
-    def untimed(report: Report) -> tuple[SystemResult, ...]:
-        return tuple(replace(r, seconds=0.0) for r in report.systems)
-
-    assert untimed(again) == untimed(fixture_report)
+    assert _untimed(evaluate(_read(FIXTURE), SYSTEMS)) == _untimed(fixture_report)
 
 
 def test_to_markdown_has_every_system_and_the_gap_to_lead3(fixture_report: Report) -> None:
@@ -143,20 +154,6 @@ def test_json_round_trip(fixture_report: Report) -> None:
     assert data["systems"][0]["stories_per_second"] > 0
 
 
-def test_load_corpus_skips_bad_rows_and_logs_them(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    good = FIXTURE.read_text(encoding="utf-8").splitlines()
-    path = tmp_path / "mixed.jsonl"
-    path.write_text("\n".join([good[0], "{not json", good[1], good[2]]) + "\n", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="nutgraf.evaluate"):
-        stories = list(load_corpus(path))
-    assert len(stories) == 3
-    assert caplog.messages[0].startswith("skipped: ")
-    assert caplog.messages[-1].endswith("skipped 1 bad rows, read 3 stories")
-    assert [story.id for story in load_corpus(path, limit=2)] == [stories[0].id, stories[1].id]
-
-
 def test_pronoun_openings_are_counted_per_publisher_and_weighted() -> None:
     stories = _hand_made()
     report = evaluate(stories, {"second": lambda s: [s.sentences[1].text, "He left."]})
@@ -173,3 +170,56 @@ def test_pronoun_openings_are_counted_per_publisher_and_weighted() -> None:
 def test_lead3_openings_are_reported_too(fixture_report: Report) -> None:
     lead = fixture_report.system("lead3")
     assert sum(o.bullets for o in lead.openings.values()) == 3 * fixture_report.stories
+
+
+def test_corpus_in_partitions_gives_the_report_of_evaluate(
+    fixture_report: Report, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Partitions of 5, 5 and 2 stories: the exact sums make the grouping invisible.
+    report = evaluate_corpus(FIXTURE, SYSTEMS, partition_size=5, progress=True)
+    assert _untimed(report) == _untimed(fixture_report)
+    assert "12/12" in capsys.readouterr().err
+
+
+def test_corpus_on_two_workers_gives_the_same_report(tmp_path: Path) -> None:
+    # summa falls back to the lead on a story of one sentence: its count comes from a worker.
+    one = {"id": "one", "article": "A storm hit the town.", "highlights": "Storm hits town."}
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(FIXTURE.read_text(encoding="utf-8") + json.dumps(one) + "\n")
+    systems = [*SYSTEMS, "summa"]
+    report = evaluate_corpus(path, systems, workers=2, partition_size=2, progress=False)
+    assert _untimed(report) == _untimed(evaluate(_read(path), systems))
+    assert report.system("summa").fallbacks == 1
+    assert all(result.seconds > 0 for result in report.systems)
+
+
+def test_corpus_skips_bad_records_and_logs_them(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = FIXTURE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([good[0], "{not json", good[1], good[2]]) + "\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="nutgraf.evaluate"):
+        report = evaluate_corpus(path, {"lead3": lead3}, partition_size=2, progress=False)
+    assert report.stories == 3
+    assert caplog.messages[0].startswith("skipped: ") and "line 2" in caplog.messages[0]
+    assert caplog.messages[-1].endswith("skipped 1 bad records, read 3 stories")
+    assert _untimed(report) == _untimed(evaluate(_read(path), {"lead3": lead3}))
+
+
+def test_corpus_limit_stops_at_that_record(tmp_path: Path) -> None:
+    assert evaluate_corpus(FIXTURE, ["lead3"], limit=5, progress=False).stories == 5
+    good = FIXTURE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([good[0], "{not json", good[1], good[2]]) + "\n", encoding="utf-8")
+    assert evaluate_corpus(path, ["lead3"], limit=3, progress=False).stories == 2
+
+
+def test_corpus_takes_systems_that_do_not_pickle_in_one_process() -> None:
+    report = evaluate_corpus(FIXTURE, {"first": lambda s: [s.sentences[0].text]}, progress=False)
+    assert report.system("first").weighted.n == 12
+
+
+def test_corpus_with_an_unknown_system_fails_at_once() -> None:
+    with pytest.raises(NutgrafError, match="Unknown system 'gpt'"):
+        evaluate_corpus(FIXTURE, ["lead3", "gpt"], progress=False)

@@ -54,7 +54,10 @@ __all__ = [
     "detect_format",
     "from_record",
     "iter_jsonl",
+    "jsonl_lines",
+    "parse_line",
     "read",
+    "read_bytes",
     "read_file",
 ]
 
@@ -140,9 +143,18 @@ def read_file(path: str | os.PathLike[str], input_format: str | None = None) -> 
 
     """
     file = _existing_file(path)
-    where = str(file)
-    data = file.read_bytes()
-    name = file.name
+    return read_bytes(file.read_bytes(), file.name, input_format, where=str(file))
+
+
+def read_bytes(
+    data: bytes, name: str, input_format: str | None = None, *, where: str = "<input>"
+) -> Story:
+    """Read one story from the bytes of a file called ``name``, gzip-compressed or not.
+
+    The file's own reader, split from :func:`read_file` so that a story can be read where its
+    bytes arrive without the file (a corpus folder's story on a Dask worker); the name helps
+    detection as in :func:`read_file`.
+    """
     if data.startswith(_GZIP_MAGIC):
         data = _gunzip(data, where)
         name = name.removesuffix(".gz")
@@ -162,6 +174,23 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, Story | Nutg
     >>> _ = corpus.write_text('{"article": "It rained."}\n[1]\n')
     >>> [(n, type(x).__name__) for n, x in iter_jsonl(corpus)]
     [(1, 'Story'), (2, 'InputFormatError')]
+
+    Raises:
+        MissingInputError: at once, when ``path`` does not exist or is a directory.
+        DecodeError: while iterating, when the file (a gzip stream, say) is damaged.
+
+    """
+    file = _existing_file(path)
+    return (
+        (number, parse_line(raw, f"{file}, line {number}")) for number, raw in jsonl_lines(file)
+    )
+
+
+def jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, bytes]]:
+    """Stream the non-blank lines of a JSONL(.gz) file, unparsed, with their 1-based numbers.
+
+    gzip is told by its magic bytes, not the name. Lines stay bytes so that a reader that
+    hands them to other processes (:mod:`nutgraf.corpus`) never decodes them itself.
 
     Raises:
         MissingInputError: at once, when ``path`` does not exist or is a directory.
@@ -411,14 +440,14 @@ def _parse_jsonl(text: str, where: str) -> Story:
     return from_record(_object(record, where), where)
 
 
-def _iter_lines(file: Path, compressed: bool) -> Iterator[tuple[int, Story | NutgrafError]]:
-    """Yield each line's story or error; see :func:`iter_jsonl`."""
+def _iter_lines(file: Path, compressed: bool) -> Iterator[tuple[int, bytes]]:
+    """Yield each non-blank line; see :func:`jsonl_lines`."""
     number = 0
     try:
         with gzip.open(file, "rb") if compressed else file.open("rb") as lines:
             for number, raw in enumerate(lines, 1):
                 if raw.strip():
-                    yield number, _record_line(raw, f"{file}, line {number}")
+                    yield number, raw
     except (OSError, EOFError, zlib.error) as error:
         raise DecodeError(
             f"{file}: reading stopped after line {number} ({error}); the file is damaged, "
@@ -426,8 +455,12 @@ def _iter_lines(file: Path, compressed: bool) -> Iterator[tuple[int, Story | Nut
         ) from None
 
 
-def _record_line(raw: bytes, where: str) -> Story | NutgrafError:
-    """Parse one JSONL line into a story, or return the error that names it."""
+def parse_line(raw: bytes, where: str) -> Story | NutgrafError:
+    """Parse one JSONL line into a story, or return (not raise) the error that names it.
+
+    Returned rather than raised so that a corpus reader can pass a bad line on as a reject
+    and go on with the next.
+    """
     try:
         return from_record(_object(json.loads(raw), where), where)
     except UnicodeDecodeError as error:

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from nutgraf import peers
+from nutgraf.corpus import Corpus, parse
 from nutgraf.errors import NutgrafError
-from nutgraf.evaluate import load_corpus
 from nutgraf.sentences import split
 from nutgraf.story import Sentence, Story
 
@@ -14,7 +14,8 @@ FIXTURE = Path(__file__).parents[2] / "tests" / "fixtures" / "cnndm_sample.jsonl
 
 @pytest.fixture(scope="module")
 def stories() -> list[Story]:
-    return [split(story) for story in load_corpus(FIXTURE)]
+    read = [parse(record) for record in Corpus(FIXTURE).records()]
+    return [split(story) for story in read if isinstance(story, Story)]
 
 
 def _story(texts: list[str], positions: list[int] | None = None) -> Story:
