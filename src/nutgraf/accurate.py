@@ -23,17 +23,14 @@ sets them there and nothing is encoded twice.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from collections.abc import Sequence
 from typing import Any, ClassVar, Self
 
 import numpy as np
 from numpy.typing import NDArray
 from tqdm import tqdm
 
-from nutgraf import head
+from nutgraf import head, runner
 from nutgraf.encoder import DIM, load_encoder
 from nutgraf.errors import ModelError
 from nutgraf.select import HighlightSelector, _Progress, _quiet
@@ -46,7 +43,7 @@ SET_FEATURES: tuple[str, ...] = ("set_doc_cos", "set_max_cos", "set_head_sum")
 _CHUNK = 256
 
 
-def _encode_chunk(stories: Sequence[Story]) -> list[NDArray[np.float32]]:
+def _encode_chunk(_state: None, stories: Sequence[Story]) -> list[NDArray[np.float32]]:
     return load_encoder().encode_stories(stories)
 
 
@@ -54,8 +51,8 @@ def ensure_vectors(stories: Sequence[Story], *, n_jobs: int = 1, progress: bool 
     """Encode the stories that carry no sentence vectors yet, in ``n_jobs`` processes.
 
     Training encodes tens of thousands of stories, which takes most of an hour in one process,
-    so it shows a bar and spreads chunks over a ``forkserver`` pool; a chunk's vectors do not
-    depend on which process encodes it.
+    so it shows a bar and spreads chunks over :mod:`nutgraf.runner`'s process pool, as corpus
+    runs do; a chunk's vectors do not depend on which process encodes it.
     """
     missing = [
         story
@@ -64,17 +61,11 @@ def ensure_vectors(stories: Sequence[Story], *, n_jobs: int = 1, progress: bool 
     ]
     chunks = [missing[i : i + _CHUNK] for i in range(0, len(missing), _CHUNK)]
     bar = tqdm(total=len(missing), unit=" stories", desc="encoding", disable=not progress)
-    with bar, ExitStack() as stack:
-        if n_jobs > 1 and len(chunks) > 1:
-            context = multiprocessing.get_context("forkserver")
-            pool = stack.enter_context(ProcessPoolExecutor(n_jobs, mp_context=context))
-            results: Iterable[list[NDArray[np.float32]]] = pool.map(_encode_chunk, chunks)
-        else:
-            results = map(_encode_chunk, chunks)
-        for chunk, vectors in zip(chunks, results, strict=True):
-            for story, tensor in zip(chunk, vectors, strict=True):
+    with bar, runner.connect(n_jobs if len(chunks) > 1 else 1) as backend:
+        for index, vectors in backend.map(_encode_chunk, enumerate(chunks)):
+            for story, tensor in zip(chunks[index], vectors, strict=True):
                 story.tensor = tensor
-            bar.update(len(chunk))
+            bar.update(len(vectors))
 
 
 def _read(story: Story) -> tuple[NDArray[np.int64], NDArray[np.float32], NDArray[np.int64]]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -61,6 +62,9 @@ Row = dict[str, Any]
 _STATE = "_nutgraf"
 _RUN_FILE = "run.json"
 _RUN_VERSION = 1
+_PART_NAME = re.compile(r"\.?part-[0-9]{6,}\.(jsonl|parquet)(\.tmp)?")
+"""The names of the part files a run writes into a folder ``OUT`` (and their temporary names):
+the only files of that folder that a run removes."""
 
 
 class Annotator(Protocol):
@@ -109,11 +113,17 @@ def default_rejects_path(out_path: Path) -> Path:
     return out_path.with_name(out_path.name + ".rejects.jsonl")
 
 
-def work_path(out_path: Path) -> Path:
-    """Where an unfinished run keeps its parts and state: see the module's description."""
-    if _is_folder(out_path):
-        return out_path / _STATE
-    return out_path.with_name(out_path.name + ".partial")
+def work_path(out_path: str | os.PathLike[str]) -> Path:
+    """Where an unfinished run keeps its parts and state: see the module's description.
+
+    Give ``out_path`` as the user wrote it: a trailing ``/`` makes it a folder, and a
+    :class:`~pathlib.Path` has already dropped it.
+    """
+    return _work(Path(out_path), _is_folder(out_path))
+
+
+def _work(out: Path, folder: bool) -> Path:
+    return out / _STATE if folder else out.with_name(out.name + ".partial")
 
 
 def run_batch(
@@ -145,10 +155,12 @@ def run_batch(
     to ``rejects_path`` (default :func:`default_rejects_path`) as ``{"record", "error",
     "raw"}``, and to ``on_reject`` as they are found.
 
-    ``out_path`` ending in ``.jsonl`` or ``.parquet`` is one file; a folder (existing, ending
-    in ``/``, or without a suffix) receives a partitioned dataset, ``part-000000.jsonl`` and
-    on; ``output_format`` overrides the suffix. ``input_format`` is the form of a folder's
-    story files (detected by default). ``limit`` stops after the record numbered ``limit``.
+    ``out_path`` ending in ``.jsonl`` or ``.parquet`` is one file; a folder (existing, a string
+    ending in ``/``, or without a suffix) receives a partitioned dataset, ``part-000000.jsonl``
+    and on, beside the folder's other files, which are left alone; ``output_format`` overrides
+    the suffix. Missing folders on the way to the output and the rejects are created.
+    ``input_format`` is the form of a folder's story files (detected by default). ``limit``
+    stops after the record numbered ``limit``.
 
     ``workers`` local processes, or the Dask cluster ``dask`` (``"local:N"`` or a scheduler
     address; see :func:`nutgraf.runner.connect`), run the partitions; the model is loaded here
@@ -156,16 +168,18 @@ def run_batch(
     pool, a calling script needs an ``if __name__ == "__main__":`` guard.
 
     Raises :class:`~nutgraf.errors.NutgrafError` only for faults of the whole run (an unreadable
-    input, a missing model, an unfinished run of other options without ``restart``), never for
-    one bad story.
+    input, a missing model, an unfinished run of other options without ``restart``, an output
+    that would overwrite the input), never for one bad story.
     """
     if partition_size < 1:
         raise ValueError(f"partition_size must be at least 1, not {partition_size}")
     started = time.perf_counter()
     out = Path(out_path)
-    fmt = _output_format(out, output_format)
+    folder = _is_folder(out_path)
+    fmt = _output_format(out, folder, output_format)
     rejects_path = rejects_path or default_rejects_path(out)
     stories = Corpus(source)
+    _check_paths(stories.path, out, folder, rejects_path)
     description = {
         "version": _RUN_VERSION,
         "input": stories.fingerprint(),
@@ -178,8 +192,9 @@ def run_batch(
             "figures": figures,
         },
     }
-    run = _Run(out, fmt, description, restart)
-    selector = selector or load_selector(model=model)
+    selector = selector or load_selector(model=model)  # first: a typo's run leaves no files
+    rejects_path.parent.mkdir(parents=True, exist_ok=True)
+    run = _Run(out, folder, fmt, description, restart)
     finished = run.finished()
     skipped = sum(counts["rows"] + counts["rejects"] for counts in finished.values())
     done = rejected = 0
@@ -210,11 +225,34 @@ def run_batch(
     return BatchSummary(done, skipped, rejected, seconds, out, rejects_path)
 
 
-def _is_folder(out: Path) -> bool:
-    return out.is_dir() or str(out).endswith(("/", os.sep)) or not out.suffix
+def _is_folder(out_path: str | os.PathLike[str]) -> bool:
+    out = Path(out_path)
+    return out.is_dir() or os.fspath(out_path).endswith(("/", os.sep)) or not out.suffix
 
 
-def _output_format(out: Path, given: str | None) -> OutputFormat:
+def _check_paths(source: Path, out: Path, folder: bool, rejects: Path) -> None:
+    """Refuse outputs that would destroy the input or each other, before any work is done.
+
+    The output must not be the input or hold it in its work folder (removed at the end), nor
+    the rejects be the input, the output, a folder, or a file in that work folder.
+    """
+    source, out, rejects = source.resolve(), out.resolve(), rejects.resolve()
+    work = _work(out, folder)
+    if (not folder and source == out) or source.is_relative_to(work):
+        raise NutgrafError(f"{out}: the output would overwrite the input; write it elsewhere")
+    if folder and source.parent == out and _PART_NAME.fullmatch(source.name):
+        raise NutgrafError(
+            f"{source}: the input is a part file of the output folder {out}, which a run"
+            " replaces; move it or write elsewhere"
+        )
+    if rejects in (source, out) or rejects.is_relative_to(work) or rejects.is_dir():
+        raise NutgrafError(
+            f"--rejects {rejects}: the rejects need a file of their own, not the input, the"
+            f" output, a folder or a file inside {work}, which the run removes at its end"
+        )
+
+
+def _output_format(out: Path, folder: bool, given: str | None) -> OutputFormat:
     """Choose the output format: as given, else by the name's suffix, else JSONL for a folder."""
     if given is not None:
         if given not in OUTPUT_FORMATS:
@@ -225,7 +263,7 @@ def _output_format(out: Path, given: str | None) -> OutputFormat:
     suffix = out.suffix.lower().lstrip(".")
     if suffix in OUTPUT_FORMATS:
         return suffix
-    if _is_folder(out):
+    if folder:
         return "jsonl"
     raise NutgrafError(
         f"{out}: cannot tell the output format from {out.suffix!r}; name the output .jsonl or "
@@ -317,12 +355,14 @@ class _Run:
     a marker means a whole part.
     """
 
-    def __init__(self, out: Path, fmt: OutputFormat, description: Row, restart: bool) -> None:
+    def __init__(
+        self, out: Path, folder: bool, fmt: OutputFormat, description: Row, restart: bool
+    ) -> None:
         self.out = out
         self.fmt = fmt
-        self.folder = _is_folder(out)
+        self.folder = folder
         self.figures = bool(description["options"]["figures"])
-        self.parts = out if self.folder else work_path(out)
+        self.parts = out if folder else _work(out, folder)
         self.state = self.parts / _STATE
         description_file = self.state / _RUN_FILE
         if description_file.is_file() and not restart:
@@ -341,11 +381,19 @@ class _Run:
     def _clear(self) -> None:
         """Remove an earlier run's parts and state (not other files of a folder ``OUT``)."""
         if self.folder:
-            for part in self.parts.glob("part-*.*"):
-                part.unlink()
+            self._remove_parts(temporary_only=False)
             shutil.rmtree(self.state, ignore_errors=True)
         else:
             shutil.rmtree(self.parts, ignore_errors=True)
+
+    def _remove_parts(self, *, temporary_only: bool) -> None:
+        """Remove the part files (or only those a killed run left half-written) of folder OUT."""
+        if not self.parts.is_dir():
+            return
+        for file in self.parts.iterdir():
+            match = _PART_NAME.fullmatch(file.name)
+            if match and (match.group(2) or not temporary_only) and file.is_file():
+                file.unlink()
 
     def _part(self, index: int) -> Path:
         return self.parts / f"part-{index:06d}.{self.fmt}"
@@ -388,6 +436,8 @@ class _Run:
                 _join_parquet(parts, self.out, self.figures)
             else:
                 _join_jsonl(parts, self.out)
+        else:
+            self._remove_parts(temporary_only=True)
         (self.state / _RUN_FILE).unlink()
         shutil.rmtree(self.state if self.folder else self.parts)
 
@@ -423,6 +473,8 @@ def _join_jsonl(parts: Sequence[Path], out: Path) -> None:
         for part in parts:
             with part.open("rb") as piece:
                 shutil.copyfileobj(piece, joined)
+        joined.flush()
+        os.fsync(joined.fileno())  # synced as the parts were: the parts go once it is in place
     os.replace(temporary, out)
 
 
@@ -474,4 +526,6 @@ def _join_parquet(parts: Sequence[Path], out: Path, figures: bool) -> None:
     with pq.ParquetWriter(temporary, _schema(figures)) as writer:
         for part in parts:
             writer.write_table(pq.read_table(part))
+    with temporary.open("rb+") as file:
+        os.fsync(file.fileno())
     os.replace(temporary, out)

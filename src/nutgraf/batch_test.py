@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from nutgraf.batch import Reject, default_rejects_path, run_batch, work_path
-from nutgraf.errors import NutgrafError
+from nutgraf.corpus import Corpus
+from nutgraf.errors import DecodeError, NutgrafError
 from nutgraf.select import load_selector
 from nutgraf.story import Story
 
@@ -118,8 +119,9 @@ def test_a_folder_out_is_a_partitioned_dataset_of_the_same_rows(
     assert "figures" not in rows[0]
     assert summary.rejects_path == tmp_path / "dataset.rejects.jsonl"
 
-    parquet = tmp_path / "dataset.parquet/"
-    run_batch(CORPUS, parquet, output_format="parquet", progress=False, partition_size=4)
+    parquet = f"{tmp_path}/dataset.parquet/"  # a string: a Path drops the trailing /
+    run_batch(CORPUS, parquet, progress=False, partition_size=4)
+    assert Path(parquet).is_dir()
     assert pq.read_table(parquet).num_rows == 7  # pyarrow reads the folder as one table
 
 
@@ -288,6 +290,21 @@ def test_a_killed_run_is_finished_by_rerunning_it(
     assert out.read_bytes() == clean.read_bytes()
 
 
+def test_pool_workers_of_a_killed_run_exit(archive: tuple[Path, int, Path], tmp_path: Path) -> None:
+    import psutil
+
+    source, _, _ = archive
+    out = tmp_path / "out.jsonl"
+    process = _batch(source, out, "--workers", "2")
+    _wait_for_parts(out, process, 1)
+    below = psutil.Process(process.pid).children(recursive=True)
+    assert len(below) >= 3  # the fork server and two workers, at least
+    process.kill()
+    process.wait()
+    _, alive = psutil.wait_procs(below, timeout=15)
+    assert not alive, f"still running after their parent was killed: {alive}"
+
+
 def _unpickled() -> int:
     return _Counted.unpickled
 
@@ -352,7 +369,7 @@ def test_dask_local_cluster_writes_a_partitioned_dataset(
 
 
 def test_a_malformed_dask_address_is_a_user_error(tmp_path: Path) -> None:
-    for address in ("local:0", "scheduler"):
+    for address in ("local:0", "local:\u00b2", "scheduler", "tcp://localhost:port"):
         with pytest.raises(NutgrafError, match="--dask"):
             run_batch(CORPUS, tmp_path / "out.jsonl", dask=address, progress=False)
 
@@ -361,3 +378,104 @@ def test_the_work_folder_is_beside_a_file_and_inside_a_folder(tmp_path: Path) ->
     assert work_path(tmp_path / "out.jsonl") == tmp_path / "out.jsonl.partial"
     assert work_path(tmp_path / "dataset") == tmp_path / "dataset" / "_nutgraf"
     assert os.fspath(work_path(tmp_path / "x.parquet")).endswith("x.parquet.partial")
+
+
+def test_outputs_that_would_destroy_the_input_or_each_other_are_refused(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    shutil.copy(CORPUS, source)
+    out = tmp_path / "out.jsonl"
+    cases: list[tuple[str | Path, Path | None]] = [
+        (source, None),  # the output is the input
+        (out, source),  # the rejects are the input
+        (out, out),  # the rejects are the output
+        (out, work_path(out) / "bad.jsonl"),  # removed at the end of the run
+        (tmp_path / "dataset", work_path(tmp_path / "dataset") / "bad.jsonl"),
+        (tmp_path / "dataset", tmp_path / "dataset"),
+    ]
+    for target, rejects in cases:
+        with pytest.raises(NutgrafError):
+            run_batch(source, target, rejects_path=rejects, progress=False)
+    assert source.read_bytes() == CORPUS.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_a_model_that_does_not_load_leaves_no_run_behind(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(NutgrafError, match="nonsense"):
+        run_batch(CORPUS, out, model="nonsense", progress=False)
+    assert list(tmp_path.iterdir()) == []  # so a rerun with the right name is not refused
+
+
+def test_a_folder_out_keeps_its_other_files_and_missing_folders_are_made(
+    single: tuple[Path, list[Reject]], tmp_path: Path
+) -> None:
+    out = tmp_path / "dataset"
+    out.mkdir()
+    others = ["notes.txt", "part-notes.md", "part-12.jsonl"]
+    for name in others:
+        (out / name).write_text("not nutgraf's")
+    (out / ".part-000009.jsonl.tmp").write_text("half a part of a killed run")
+    rejects = tmp_path / "a" / "b" / "bad.jsonl"
+    for restart in (False, True):
+        run_batch(
+            CORPUS, out, rejects_path=rejects, progress=False, partition_size=4, restart=restart
+        )
+        names = sorted(path.name for path in out.iterdir())
+        assert names == sorted([*others, *(f"part-00000{i}.jsonl" for i in range(3))])
+        assert rejects.read_bytes() == default_rejects_path(single[0]).read_bytes()
+    nested = tmp_path / "c" / "d" / "out.jsonl"
+    run_batch(CORPUS, nested, progress=False)
+    assert nested.read_bytes() == single[0].read_bytes()
+
+
+def test_a_parquet_file_damaged_mid_way_is_a_decode_error_naming_it(tmp_path: Path) -> None:
+    rows = [
+        {"id": str(i), "article": f"Rain fell on day {i}. The match was off."} for i in range(30)
+    ]
+    source = tmp_path / "corpus.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), source, row_group_size=10)
+    column = pq.ParquetFile(source).schema_arrow.names.index("article")
+    offset = pq.ParquetFile(source).metadata.row_group(1).column(column).data_page_offset
+    data = bytearray(source.read_bytes())
+    data[offset : offset + 16] = b"\xff" * 16  # the page header of the second row group
+    source.write_bytes(data)
+    with pytest.raises(DecodeError, match=r"corpus\.parquet: reading stopped .* damaged"):
+        for _ in Corpus(source).records():
+            pass
+
+
+def test_a_story_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "ingest_cnn.story", folder / "a.story")
+    (folder / "b.txt").symlink_to(tmp_path / "gone.txt")
+    assert [record.number for record in Corpus(folder).records(upto=1)] == [1]  # b not read
+    with pytest.raises(NutgrafError, match=r"b\.txt: cannot read"):
+        run_batch(folder, tmp_path / "out.jsonl", progress=False)
+
+
+def test_a_renamed_story_file_is_a_changed_input(tmp_path: Path) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "ingest_cnn.story", folder / "a.story")
+    shutil.copy(FIXTURES / "update_v1.txt", folder / "c.txt")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(folder, out, progress=False, partition_size=1, selector=_Failing(2))
+    (folder / "c.txt").rename(folder / "b.txt")  # same count, same times, other numbering
+    with pytest.raises(NutgrafError, match="input has changed"):
+        run_batch(folder, out, progress=False, partition_size=1, selector=_Failing(None))
+
+
+class _Dying:
+    """A selector whose process dies: a worker killed for memory, say."""
+
+    def annotate(self, stories: Sequence[Story]) -> list[Story]:
+        os._exit(1)
+
+
+def test_a_worker_process_that_dies_is_a_user_error(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(NutgrafError, match="worker process died"):
+        run_batch(CORPUS, out, workers=2, progress=False, partition_size=2, selector=_Dying())
+    assert work_path(out).is_dir()  # what was done is kept for a rerun

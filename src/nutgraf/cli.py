@@ -178,7 +178,7 @@ def batch_command(
         typer.Argument(help="Corpus: JSONL or JSONL.gz, Parquet, or a folder of story files."),
     ],
     out: Annotated[
-        Path,
+        str,  # not Path, which would drop the trailing / that makes OUT a folder
         typer.Option(
             help="OUT.jsonl or OUT.parquet for one file; a folder (OUT/) for a partitioned dataset."
         ),
@@ -240,8 +240,8 @@ def batch_command(
             )
     except KeyboardInterrupt:
         typer.echo(
-            f"nutgraf: interrupted; finished parts are kept in {batch.work_path(out)}: rerun the"
-            " same command to finish",
+            "nutgraf: interrupted; the finished partitions are recorded in"
+            f" {batch.work_path(out)}: rerun the same command to finish",
             err=True,
         )
         raise typer.Exit(INTERRUPTED) from None

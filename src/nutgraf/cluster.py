@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
+from concurrent.futures import CancelledError, Executor
+from contextlib import contextmanager, suppress
 
 import dask
-from distributed import Client, LocalCluster, WorkerPlugin
+from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin
 
 from nutgraf import runner
 from nutgraf.errors import NutgrafError
@@ -37,12 +37,14 @@ def connect(address: str, token: str, state: object) -> Iterator[tuple[Executor,
     """Yield an executor on the cluster at ``address`` and its worker threads, state installed.
 
     ``address`` is ``local:N`` for a LocalCluster of N one-thread processes started here and
-    closed after, or a running scheduler's address, which is left running.
+    closed after, or a running scheduler's address, which is left running. Errors of the
+    cluster (no scheduler there, no worker, a task that kills its workers, a lost scheduler)
+    come out as :class:`~nutgraf.errors.NutgrafError`.
     """
     cluster: LocalCluster | None = None
     if address.startswith("local:"):
         count = address.removeprefix("local:")
-        if not count.isdigit() or int(count) < 1:
+        if not (count.isascii() and count.isdigit()) or int(count) < 1:
             raise NutgrafError(f"--dask {address}: give the number of local workers, as in local:2")
         with dask.config.set(LOCAL_WORKER_CONFIG):
             cluster = LocalCluster(
@@ -61,18 +63,44 @@ def connect(address: str, token: str, state: object) -> Iterator[tuple[Executor,
                 f"--dask {address}: no Dask scheduler answers there ({error}); start one with"
                 " `dask scheduler` and workers with `dask worker ADDRESS`"
             ) from None
+        except Exception as error:  # ValueError for a bad port, TypeError for tls:// ...
+            why = str(error) or type(error).__name__
+            raise NutgrafError(
+                f"--dask {address}: not a usable scheduler address ({why}); give one such as"
+                " tcp://10.0.0.5:8786"
+            ) from None
     else:
         raise NutgrafError(
             f"--dask {address!r}: give local:N for a cluster on this machine, or a scheduler"
             " address such as tcp://10.0.0.5:8786"
         )
     name = f"nutgraf-{token}"
+    registered = False
     try:
-        client.wait_for_workers(1, timeout=WORKER_TIMEOUT_S)
+        try:
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT_S)
+        except TimeoutError:
+            raise NutgrafError(
+                f"--dask {address}: the scheduler has had no worker for {WORKER_TIMEOUT_S} s;"
+                " start some with `dask worker ADDRESS`"
+            ) from None
         client.register_plugin(ShareState(token, state), name=name)
+        registered = True
         yield client.get_executor(pure=False), sum(client.nthreads().values())
+    except KilledWorker as error:
+        raise NutgrafError(
+            f"--dask {address}: {error}; if they ran out of memory, give them more or use"
+            " smaller partitions"
+        ) from None
+    except CancelledError:
+        raise NutgrafError(
+            f"--dask {address}: the cluster dropped this run's tasks (did the scheduler stop?)"
+        ) from None
     finally:
-        client.unregister_worker_plugin(name)
+        if registered:
+            # Tidying only: it must not hide the error that ended the run (a lost scheduler).
+            with suppress(Exception):
+                client.unregister_worker_plugin(name)
         client.close()
         if cluster is not None:
             cluster.close()

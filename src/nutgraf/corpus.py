@@ -24,6 +24,7 @@ groups records by it into the units of work a corpus job hands its workers.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from nutgraf import ingest
-from nutgraf.errors import InputFormatError, MissingInputError, NutgrafError
+from nutgraf.errors import DecodeError, InputFormatError, MissingInputError, NutgrafError
 from nutgraf.story import Story
 
 Kind = Literal["jsonl", "parquet", "folder"]
@@ -128,13 +129,15 @@ class Corpus:
     def fingerprint(self) -> dict[str, object]:
         """Identify this input for a resumed run: by its path, size and change time.
 
-        A folder's are its file count and the newest change among its files.
+        A folder's are its file count, a digest of the files' names (a file renamed, added or
+        removed renumbers the ones after it) and the newest change among its files.
         """
         if self.kind == "folder":
-            stamps = [(self.path / name).stat().st_mtime_ns for name in self._files]
+            stamps = [_stat(self.path / name).st_mtime_ns for name in self._files]
             return {
                 "path": str(self.path.resolve()),
                 "files": len(self._files),
+                "names": hashlib.sha256("\n".join(self._files).encode()).hexdigest(),
                 "mtime_ns": max(stamps, default=0),
             }
         stat = self.path.stat()
@@ -149,39 +152,61 @@ class Corpus:
     ) -> Iterator[Record]:
         """Yield the records in order, up to number ``upto``; skip those ``wanted`` refuses.
 
-        Refused records of a folder are never opened, which is what makes skipping the
-        finished part of a resumed run cheap; nothing past ``upto`` is read at all.
+        Refused records of a folder are never opened, nor refused Parquet batches converted,
+        which is what makes skipping the finished part of a resumed run cheap; past ``upto``
+        no more is read than the JSONL line or the rest of the Parquet batch that shows the end.
+
+        Raises:
+            DecodeError: while iterating, when a JSONL(.gz) or Parquet file turns out damaged,
+                or a folder's story file cannot be read.
+
         """
         keep = wanted or (lambda _number: True)
-        for record in self._records(keep):
-            if upto is not None and record.number > upto:
+        last = upto if upto is not None else float("inf")
+        for record in self._records(keep, last):
+            if record.number > last:
                 return
             yield record
 
-    def _records(self, keep: Callable[[int], bool]) -> Iterator[Record]:
+    def _records(self, keep: Callable[[int], bool], last: float) -> Iterator[Record]:
         if self.kind == "folder":
             for number, name in enumerate(self._files, 1):
+                if number > last:
+                    return
                 if keep(number):
                     file = self.path / name
-                    yield Record("folder", number, str(file), file.read_bytes(), name)
+                    yield Record("folder", number, str(file), _read(file), name)
         elif self.kind == "parquet":
-            yield from self._parquet_records(keep)
+            yield from self._parquet_records(keep, last)
         else:
             for number, raw in ingest.jsonl_lines(self.path):
                 if keep(number):
                     yield Record("jsonl", number, f"{self.path}, line {number}", raw)
 
-    def _parquet_records(self, keep: Callable[[int], bool]) -> Iterator[Record]:
+    def _parquet_records(self, keep: Callable[[int], bool], last: float) -> Iterator[Record]:
         import pyarrow.parquet as pq
 
         number = 0
-        for batch in pq.ParquetFile(self.path).iter_batches(
+        batches = pq.ParquetFile(self.path).iter_batches(
             batch_size=_PARQUET_BATCH, columns=self._columns
-        ):
-            for row in batch.to_pylist():
-                number += 1
-                if keep(number):
-                    yield Record("parquet", number, f"{self.path}, row {number}", row)
+        )
+        while number < last:
+            try:  # reading, not yielding: a damaged page shows only when its batch is read
+                batch = next(batches, None)
+                if batch is None:
+                    return
+                numbers = range(number + 1, number + batch.num_rows + 1)
+                rows = batch.to_pylist() if any(keep(n) for n in numbers) else None
+            except Exception as error:  # pyarrow raises OSError, ArrowInvalid... for damage
+                why = " ".join(str(error).split())  # pyarrow's messages run over lines
+                raise DecodeError(
+                    f"{self.path}: reading stopped after row {number} ({why}); the file is"
+                    " damaged, re-create or re-download it"
+                ) from None
+            for row_number, row in zip(numbers, rows or [], strict=rows is not None):
+                if keep(row_number):
+                    yield Record("parquet", row_number, f"{self.path}, row {row_number}", row)
+            number = numbers.stop - 1
 
 
 def partitions(records: Iterable[Record], size: int) -> Iterator[tuple[int, list[Record]]]:
@@ -198,6 +223,20 @@ def partitions(records: Iterable[Record], size: int) -> Iterator[tuple[int, list
     """
     for index, group in groupby(records, key=lambda record: (record.number - 1) // size):
         yield index, list(group)
+
+
+def _stat(file: Path) -> os.stat_result:
+    try:
+        return file.stat()
+    except OSError as error:
+        raise DecodeError(f"{file}: cannot read this story file ({error.strerror})") from None
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise DecodeError(f"{file}: cannot read this story file ({error.strerror})") from None
 
 
 def _kind(path: Path) -> Kind:

@@ -28,15 +28,25 @@ memory stays flat on any corpus size) and yields results as they finish.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
+
+from nutgraf.errors import NutgrafError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 Key = TypeVar("Key")
+
+_PARENT_CHECK_S = 2.0
+"""How often a pool worker checks that its parent still lives."""
 
 _states: dict[str, object] = {}
 """The shared state of each job running in this process, by job token."""
@@ -45,6 +55,29 @@ _states: dict[str, object] = {}
 def install(token: str, state: object) -> None:
     """Keep ``state`` for the tasks of job ``token`` (run once in each worker process)."""
     _states[token] = state
+
+
+def _start_pool_worker(token: str, state: object, parent: int) -> None:
+    """Install the state in a pool worker, which leaves interruption and ending to its parent.
+
+    Ctrl-C in a terminal reaches the whole process group: the parent stops the run and shuts
+    the pool down, so a worker ignores SIGINT rather than dying mid-task with a traceback. A
+    parent killed outright (SIGKILL, the OOM killer) cannot shut anything down, and forkserver
+    workers are not its children, so each worker watches for its parent and exits when it is
+    gone, instead of holding a model's memory forever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
+    install(token, state)
+
+
+def _exit_without(parent: int) -> None:
+    while True:
+        time.sleep(_PARENT_CHECK_S)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
 
 
 def uninstall(token: str) -> None:
@@ -123,7 +156,7 @@ def connect(
     ``"local:N"`` (start a LocalCluster of N processes here) or a scheduler's address
     (``"tcp://10.0.0.5:8786"``); it overrides ``workers``. Raises
     :class:`~nutgraf.errors.NutgrafError` for a malformed address or a scheduler that cannot
-    be reached.
+    be reached, and for a worker process that dies (killed for memory, say).
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
@@ -143,9 +176,17 @@ def connect(
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=install, initargs=(token, state)
+            workers,
+            mp_context=context,
+            initializer=_start_pool_worker,
+            initargs=(token, state, os.getpid()),
         ) as pool:
             try:
                 yield Backend(pool, 2 * workers, token)
+            except BrokenProcessPool as error:
+                raise NutgrafError(
+                    f"a worker process died ({error}); if it was killed for lack of memory,"
+                    " rerun with fewer workers or smaller partitions"
+                ) from None
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
