@@ -44,7 +44,7 @@ from typing import Any, Literal, Protocol
 
 from tqdm import tqdm
 
-from nutgraf import claims, corpus, runner, sentences
+from nutgraf import claims, corpus, nlp, runner, sentences
 from nutgraf.corpus import Corpus, Record
 from nutgraf.errors import NutgrafError
 from nutgraf.select import load_selector
@@ -313,6 +313,7 @@ def _summarize(task: _Task, records: list[Record]) -> tuple[list[Row], list[Reje
                 continue
             story = NutgrafError(f"{record.where}: no sentence in the article; give a story")
         rejects.append(Reject(record.number, str(story), _raw(record)))
+    nlp.renew()  # between partitions: bound the vocabulary over a long archive
     annotated = task.selector.annotate([story for _, story in ready]) if ready else []
     if task.figures:
         claims.of_highlights(annotated)
