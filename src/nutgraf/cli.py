@@ -102,6 +102,11 @@ def _user_errors() -> Iterator[None]:
         _fail(f"{where}{error.strerror or error}")
 
 
+def _echo_json(data: object) -> None:
+    """Print ``--json`` output: indented, with text as it is rather than escaped to ASCII."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def _fail(message: str) -> None:
     typer.echo(f"nutgraf: error: {message}", err=True)
     raise typer.Exit(USER_ERROR)
@@ -121,7 +126,7 @@ def highlights_command(
         story = _read_story(file, input_format)
         pipeline.process(story, model=model)
     if as_json:
-        typer.echo(json.dumps(render.story_json(story), ensure_ascii=False, indent=2))
+        _echo_json(render.story_json(story))
     else:
         for highlight in story.highlights:
             typer.echo(f"• {highlight.text}")
@@ -140,7 +145,7 @@ def figures_command(
         story = _read_story(file, input_format)
         claims.extract(story)
     if as_json:
-        typer.echo(json.dumps(render.figures_json(story), ensure_ascii=False, indent=2))
+        _echo_json(render.figures_json(story))
         return
     for figure in story.figures:
         credit = f" ({figure.source})" if figure.source else ""
@@ -159,7 +164,7 @@ def score_figures_command(
     with _user_errors():
         report = claims_eval.score(data, progress=True)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(misses=misses), ensure_ascii=False, indent=2))
+        _echo_json(report.to_dict(misses=misses))
     else:
         typer.echo(report.to_markdown())
 
@@ -281,7 +286,7 @@ def evaluate_command(
             data, names, workers=workers, dask=dask, limit=limit, progress=True
         )
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _echo_json(report.to_dict())
     else:
         typer.echo(report.to_markdown())
 
@@ -323,7 +328,7 @@ def update_command(
         stories = [_read_story(file, input_format) for file in (old, new)]
         result = versions.update(*stories, model=model)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo_json(result.to_dict())
     else:
         typer.echo(result.to_text())
 
