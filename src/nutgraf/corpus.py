@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path, PurePosixPath
@@ -133,7 +134,10 @@ class Corpus:
         removed renumbers the ones after it) and the newest change among its files.
         """
         if self.kind == "folder":
-            stamps = [_stat(self.path / name).st_mtime_ns for name in self._files]
+            stamps = []
+            for name in self._files:
+                with _story_file(self.path / name):
+                    stamps.append((self.path / name).stat().st_mtime_ns)
             return {
                 "path": str(self.path.resolve()),
                 "files": len(self._files),
@@ -163,23 +167,21 @@ class Corpus:
         """
         keep = wanted or (lambda _number: True)
         last = upto if upto is not None else float("inf")
-        for record in self._records(keep, last):
-            if record.number > last:
-                return
-            yield record
-
-    def _records(self, keep: Callable[[int], bool], last: float) -> Iterator[Record]:
         if self.kind == "folder":
             for number, name in enumerate(self._files, 1):
                 if number > last:
                     return
                 if keep(number):
                     file = self.path / name
-                    yield Record("folder", number, str(file), _read(file), name)
+                    with _story_file(file):
+                        data = file.read_bytes()
+                    yield Record("folder", number, str(file), data, name)
         elif self.kind == "parquet":
             yield from self._parquet_records(keep, last)
         else:
             for number, raw in ingest.jsonl_lines(self.path):
+                if number > last:
+                    return
                 if keep(number):
                     yield Record("jsonl", number, f"{self.path}, line {number}", raw)
 
@@ -203,9 +205,13 @@ class Corpus:
                     f"{self.path}: reading stopped after row {number} ({why}); the file is"
                     " damaged, re-create or re-download it"
                 ) from None
-            for row_number, row in zip(numbers, rows or [], strict=rows is not None):
-                if keep(row_number):
-                    yield Record("parquet", row_number, f"{self.path}, row {row_number}", row)
+            if rows is not None:
+                for row_number, row in zip(numbers, rows, strict=True):
+                    if row_number > last:
+                        return
+                    if keep(row_number):
+                        where = f"{self.path}, row {row_number}"
+                        yield Record("parquet", row_number, where, row)
             number = numbers.stop - 1
 
 
@@ -225,16 +231,11 @@ def partitions(records: Iterable[Record], size: int) -> Iterator[tuple[int, list
         yield index, list(group)
 
 
-def _stat(file: Path) -> os.stat_result:
+@contextmanager
+def _story_file(file: Path) -> Iterator[None]:
+    """Turn a folder's story file that cannot be read (gone, unreadable) into a DecodeError."""
     try:
-        return file.stat()
-    except OSError as error:
-        raise DecodeError(f"{file}: cannot read this story file ({error.strerror})") from None
-
-
-def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
+        yield
     except OSError as error:
         raise DecodeError(f"{file}: cannot read this story file ({error.strerror})") from None
 
