@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from nutgraf.accurate import AccurateSelector
+    from nutgraf.select.accurate.selector import AccurateSelector
     from nutgraf.story import Story
 
 CNNDM_SAMPLE = Path(__file__).parent / "tests" / "fixtures" / "cnndm_sample.jsonl"
@@ -22,7 +22,7 @@ CNNDM_SAMPLE = Path(__file__).parent / "tests" / "fixtures" / "cnndm_sample.json
 
 def cnndm_stories() -> list[Story]:
     """Read and split the 12 CNN/DailyMail fixture stories, fresh on every call."""
-    from nutgraf import ingest, sentences
+    from nutgraf.read import ingest, sentences
     from nutgraf.story import Story
 
     return [
@@ -35,7 +35,7 @@ def cnndm_stories() -> list[Story]:
 @pytest.fixture(scope="session")
 def encoder_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point ``$NUTGRAF_CACHE`` at a session directory and build both encoder graphs there."""
-    from nutgraf import encoder
+    from nutgraf.select.accurate import encoder
 
     cache = tmp_path_factory.mktemp("nutgraf-cache")
     patch = pytest.MonkeyPatch()
@@ -67,7 +67,7 @@ TINY_ACCURATE: dict[str, Any] = {
 @pytest.fixture(scope="session")
 def tiny_accurate_fit(encoder_cache: Path) -> tuple[AccurateSelector, list[str]]:
     """Fit an accurate selector in seconds on the fixture stories; keep its progress lines."""
-    from nutgraf.accurate import AccurateSelector
+    from nutgraf.select.accurate.selector import AccurateSelector
 
     stories = cnndm_stories()
     lines: list[str] = []

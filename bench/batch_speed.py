@@ -1,7 +1,7 @@
 """Throughput and memory of ``nutgraf batch`` for each model, next to Lead-3, in one run.
 
 Absolute stories/s depend on the machine, so the figure worth quoting is the ratio to Lead-3
-measured in the same run: every system goes through :func:`nutgraf.batch.run_batch` (read
+measured in the same run: every system goes through :func:`nutgraf.run.batch.run_batch` (read
 JSONL, ingest, split, annotate, write JSONL), so the ratio isolates what choosing sentences with
 each model costs. Every system is timed at the same worker counts.
 
@@ -25,25 +25,31 @@ import resource
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from _common import DEFAULT_DATA, WorkerPeak, build_corpus
 
-from nutgraf.batch import run_batch
-from nutgraf.peers import SUMMARY_SENTENCES
-from nutgraf.select import load_selector
+from nutgraf.evaluate.peers import SUMMARY_SENTENCES
+from nutgraf.run.batch import run_batch
+from nutgraf.select.models import load_selector
 from nutgraf.story import Highlight, Story
 
 
 class Lead3:
-    """Lead-3 as a batch annotator: the first three real sentences, as ``nutgraf.peers.lead3``."""
+    """Lead-3 as a batch selector: the first three real sentences, as ``evaluate.peers.lead3``."""
 
     def annotate(self, stories: Sequence[Story]) -> list[Story]:
-        for story in stories:
-            lead = [s for s in story.sentences if s.position >= 0][:SUMMARY_SENTENCES]
+        return self.choose(stories)
+
+    def choose(
+        self, stories: Sequence[Story], blocked: Sequence[Collection[int]] | None = None
+    ) -> list[Story]:
+        for story, block in zip(stories, blocked or [()] * len(stories), strict=True):
+            lead = [s for s in story.sentences if s.position >= 0 and s.index not in block]
             story.highlights = [
-                Highlight(s.text, (s.index,), ((s.start, s.end),), 1.0) for s in lead
+                Highlight(s.text, (s.index,), ((s.start, s.end),), 1.0)
+                for s in lead[:SUMMARY_SENTENCES]
             ]
         return list(stories)
 
@@ -60,7 +66,7 @@ def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str,
     model, _, extra = system.partition("+")
     selector = Lead3() if system == "lead3" else load_selector(model=model)
     if system == "accurate":
-        from nutgraf.encoder import load_encoder
+        from nutgraf.select.accurate.encoder import load_encoder
 
         load_encoder()  # build or open the encoder graph before the clock starts, as a server would
     sampler = WorkerPeak()

@@ -1,7 +1,7 @@
 """How ``nutgraf batch`` scales: stories/s on 1 and 2 workers and on Dask, and memory on an archive.
 
 Two measurements, each run of them in a fresh Python process that calls
-:func:`nutgraf.batch.run_batch` as ``nutgraf batch IN --out OUT`` does (the default model,
+:func:`nutgraf.run.batch.run_batch` as ``nutgraf batch IN --out OUT`` does (the default model,
 figures on, a progress bar on stderr), so that the time is what a user waits for: the
 summary's seconds, which include loading the model, starting the workers or the Dask cluster,
 sending each the model, each loading spaCy, and joining the parts.
@@ -64,7 +64,7 @@ Row = dict[str, Any]
 
 def measure_one(corpus: Path, out: Path, backend: dict[str, Any]) -> Row:
     """Run one batch in this process, as the command line does; return its time and memory."""
-    from nutgraf.batch import run_batch
+    from nutgraf.run.batch import run_batch
 
     sampler = WorkerPeak()
     sampler.start()

@@ -63,7 +63,7 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
-    from nutgraf import service
+    from nutgraf.serve import app as service
 
     app = service.create_app(tmp_path_factory.mktemp("browser") / "stories.db")
     port = _free_port()

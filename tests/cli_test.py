@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
-from nutgraf import claims_eval, ingest, select, sentences
-from nutgraf.accurate import AccurateSelector
 from nutgraf.cli import app
-from nutgraf.select import default_model_path, load_selector
-from nutgraf.store import Store
+from nutgraf.evaluate import claims as claims_eval
+from nutgraf.read import ingest, sentences
+from nutgraf.select import models
+from nutgraf.select.accurate.selector import AccurateSelector
+from nutgraf.select.models import default_model_path, load_selector
+from nutgraf.serve.store import Store
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -49,7 +51,7 @@ def test_highlights_json_traces_every_bullet_to_the_input_text() -> None:
         assert text[sentence["start"] : sentence["end"]] == sentence["text"]
     assert 3 <= len(story["highlights"]) <= 4
     for highlight in story["highlights"]:
-        assert len(highlight["sentences"]) == 1  # spans: the pieces of it kept (nutgraf.style)
+        assert len(highlight["sentences"]) == 1  # spans: the pieces of it kept (nutgraf.edit.style)
         for start, end in highlight["spans"]:
             assert text[start:end].lower() in highlight["text"].lower()
     assert len(story["reference"]) == 4  # the page's own "Story highlights"
@@ -159,12 +161,12 @@ def fresh_selectors() -> Iterator[None]:
 
 def _use_as_packaged(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     """Make ``path`` stand in for the packaged accurate model."""
-    real = select.default_model_path
+    real = models.default_model_path
 
     def stand_in(model: str = "default") -> Path:
         return path if model == "accurate" else real(model)
 
-    monkeypatch.setattr(select, "default_model_path", stand_in)
+    monkeypatch.setattr(models, "default_model_path", stand_in)
 
 
 def _one_error_line(result: Result) -> str:

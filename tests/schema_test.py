@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from nutgraf import service
+from nutgraf.serve import app as service
 
 STORY = "Rain fell on Monday. At least 40 homes were flooded, officials said."
 

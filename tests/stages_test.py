@@ -5,8 +5,9 @@ from collections.abc import Callable
 
 import pytest
 
-from nutgraf import pipeline, sentences
-from nutgraf.select import load_selector
+from nutgraf import pipeline
+from nutgraf.read import sentences
+from nutgraf.select.models import load_selector
 from nutgraf.story import Story
 
 TEXT = "Police arrested two men on Monday. They were charged with theft. A court sits today."

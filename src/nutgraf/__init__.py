@@ -11,9 +11,8 @@ figures) and ``nutgraf.track(versions)`` follows a timeline; they live in
 of one name would take turns as ``nutgraf.update`` depending on import order.
 """
 
-from nutgraf.claims import figures
 from nutgraf.errors import NutgrafError
-from nutgraf.pipeline import highlights, process
+from nutgraf.pipeline import figures, highlights, process
 from nutgraf.story import Casing, Figure, Highlight, Sentence, Story
 from nutgraf.versions import Update, track, update
 

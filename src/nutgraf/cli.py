@@ -1,9 +1,10 @@
 """The ``nutgraf`` command: thin typer wrappers over the library, one per task.
 
 Each command parses its options and calls one library function (:func:`nutgraf.highlights`,
-:func:`nutgraf.figures`, :func:`nutgraf.update`, :func:`nutgraf.batch.run_batch`,
-:func:`nutgraf.evaluate.evaluate`, :func:`nutgraf.claims_eval.score`, :func:`nutgraf.train.train`,
-:func:`nutgraf.service.create_app` under uvicorn), so the command line, tests and other callers
+:func:`nutgraf.figures`, :func:`nutgraf.update`, :func:`nutgraf.run.batch.run_batch`,
+:func:`nutgraf.evaluate.highlights.evaluate_corpus`, :func:`nutgraf.evaluate.claims.score`,
+:func:`nutgraf.select.train.train`, :func:`nutgraf.serve.app.create_app` under uvicorn), so the
+command line, tests and other callers
 share one code path. Bad input of any kind (a missing, empty, binary or non-UTF-8 file, an
 unknown format) surfaces as a :class:`~nutgraf.errors.NutgrafError`; the command prints its
 message as one line, ``nutgraf: error: <message>``, and exits with status 2, the status typer
@@ -22,21 +23,16 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
-from nutgraf import (
-    batch,
-    claims,
-    claims_eval,
-    evaluate,
-    ingest,
-    peers,
-    pipeline,
-    render,
-    store,
-    train,
-    versions,
-)
+from nutgraf import pipeline, render, versions
 from nutgraf.errors import NutgrafError
-from nutgraf.select import MODELS
+from nutgraf.evaluate import claims as claims_eval
+from nutgraf.evaluate import highlights as evaluate
+from nutgraf.evaluate import peers
+from nutgraf.read import ingest
+from nutgraf.run import batch
+from nutgraf.select import train
+from nutgraf.select.models import MODELS
+from nutgraf.serve import store
 from nutgraf.story import Story
 
 app = typer.Typer(
@@ -142,8 +138,7 @@ def figures_command(
 ) -> None:
     """List every figure a story reports, what it counts and whom the story credits."""
     with _user_errors():
-        story = _read_story(file, input_format)
-        claims.extract(story)
+        story = pipeline.process(_read_story(file, input_format), highlights=False, figures="all")
     if as_json:
         _echo_json(render.figures_json(story))
         return
@@ -328,7 +323,7 @@ def update_command(
         stories = [_read_story(file, input_format) for file in (old, new)]
         result = versions.update(*stories, model=model)
     if as_json:
-        _echo_json(result.to_dict())
+        _echo_json(render.update_json(result))
     else:
         typer.echo(result.to_text())
 
@@ -351,7 +346,7 @@ def serve_command(
     # Imported here: FastAPI adds a third of a second that the other commands need not pay.
     import uvicorn
 
-    from nutgraf import service
+    from nutgraf.serve import app as service
 
     if max_text_bytes is None:
         max_text_bytes = service.DEFAULT_MAX_TEXT_BYTES

@@ -1,35 +1,103 @@
-"""Story in, highlights out: the stages in order, and the one entry point everything calls.
+"""The one place that puts nutgraf's stages in order, for one story or for many.
 
-The CLI, the evaluation harness and batch runs all go through :func:`process`, so a story is
-summarized the same way wherever it comes from.
+Every path goes through :func:`annotate`: the CLI, the service, batch runs and their Dask
+workers, updates and evaluation. So a story is summarized the same way wherever it comes from,
+and a stage added here reaches every caller at once.
+
+The stages, each reading the :class:`~nutgraf.story.Story` and adding a layer to it:
+
+1. **sentences** (:func:`nutgraf.read.sentences.split`), unless the story has them already;
+2. **select** (:meth:`Selector.annotate`): sentence scores and the chosen sentences, whole;
+3. **edit** (:func:`nutgraf.edit.bullets.edit`): each bullet cut and opened as editors write
+   it, handed the selector's :meth:`Selector.choose` to choose again where a sentence cannot
+   stand as a bullet;
+4. **claims** (:func:`nutgraf.claims.extract.annotate`): the figures of the bullets'
+   sentences (``figures="bullets"``), of every sentence (``"all"``), or none (``None``, for
+   callers that read only the bullets' words, as ROUGE does; it spares the parse).
+
+>>> story = process(Story("Rain fell on Monday. At least 80 homes were flooded, police said."))
+>>> [h.text for h in story.highlights][:1], [(f.text, f.source) for f in story.figures]
+(['Rain fell on Monday.'], [('At least 80', 'police')])
 """
 
 from __future__ import annotations
 
-from nutgraf import claims, ingest, sentences
-from nutgraf.select import HighlightSelector, load_selector
-from nutgraf.story import Story
+from collections.abc import Collection, Sequence
+from typing import Literal, Protocol
+
+from nutgraf import nlp
+from nutgraf.claims import extract
+from nutgraf.edit.bullets import edit
+from nutgraf.read import ingest, sentences
+from nutgraf.select.models import load_selector
+from nutgraf.story import Figure, Story
+
+Figures = Literal["bullets", "all"]
+"""Which sentences' figures :func:`annotate` finds: the bullets' or every one."""
+
+
+class Selector(Protocol):
+    """What the pipeline needs of a selector (:class:`~nutgraf.select.selector.HighlightSelector`).
+
+    Anything with these two methods can stand in for it, which is how a baseline such as
+    Lead-3 is timed through exactly the same path.
+    """
+
+    def annotate(self, stories: Sequence[Story]) -> list[Story]:
+        """Write ``scores`` and ``highlights`` (whole sentences) on split stories."""
+        ...
+
+    def choose(
+        self, stories: Sequence[Story], blocked: Sequence[Collection[int]] | None = None
+    ) -> list[Story]:
+        """Write ``highlights`` again, from the stories' scores, avoiding ``blocked`` sentences."""
+        ...
+
+
+def annotate(
+    stories: Sequence[Story],
+    selector: Selector | None = None,
+    *,
+    model: str = "default",
+    highlights: bool = True,
+    figures: Figures | None = "bullets",
+) -> list[Story]:
+    """Run the stages over ``stories`` in place, together, and return them.
+
+    ``selector`` wins over ``model``, the name of a packaged model
+    (:data:`nutgraf.select.models.MODELS`). ``highlights=False`` leaves selection and editing
+    out, for callers that want only figures. Stories handed over together are read together:
+    their bullets' naming sentences and their figures' sentences go through spaCy in one
+    batch each, which is why corpus runs hand over a partition at a time; a story's result
+    does not depend on the others.
+
+    Between calls, never during one, spaCy's vocabulary is renewed once it has grown past
+    :data:`nutgraf.nlp.NEW_STRINGS_LIMIT`, which bounds the memory of a long-running process
+    (a server, a worker going through an archive) whatever it reads.
+    """
+    nlp.renew()
+    for story in stories:
+        if not story.sentences:
+            sentences.split(story)
+    if highlights:
+        chosen = selector or load_selector(model=model)
+        chosen.annotate(stories)
+        edit(stories, chosen)
+    if figures is not None:
+        extract.annotate(stories, everywhere=figures == "all")
+    return list(stories)
 
 
 def process(
     story: Story,
-    selector: HighlightSelector | None = None,
+    selector: Selector | None = None,
     *,
     model: str = "default",
-    figures: bool = True,
+    highlights: bool = True,
+    figures: Figures | None = "bullets",
 ) -> Story:
-    """Split ``story`` into sentences, choose its highlights and find the figures they state.
-
-    Sentences already split are kept.
-    ``selector`` wins over ``model``, the name of a packaged model (see
-    :data:`nutgraf.select.MODELS`). ``figures=False`` skips the parse that figures need, for
-    callers that only score the bullets' words (ROUGE evaluation).
-    """
-    if not story.sentences:
-        sentences.split(story)
-    (selector or load_selector(model=model)).annotate([story])
-    if figures:
-        claims.of_highlights([story])
+    """Run the stages over one story (see :func:`annotate`) and return it."""
+    annotate([story], selector, model=model, highlights=highlights, figures=figures)
     return story
 
 
@@ -37,7 +105,7 @@ def highlights(
     text: str | bytes,
     *,
     input_format: str | None = None,
-    selector: HighlightSelector | None = None,
+    selector: Selector | None = None,
     model: str = "default",
 ) -> Story:
     """Read one story in any supported form and return it with its highlights.
@@ -47,3 +115,14 @@ def highlights(
     (0,)
     """
     return process(ingest.read(text, input_format), selector, model=model)
+
+
+def figures(text: str | bytes, input_format: str | None = None) -> list[Figure]:
+    """Read a story in any supported form and list every figure it reports, in text order.
+
+    >>> [(f.text, f.value, f.source) for f in figures(
+    ...     "Rain fell on Monday. At least 80 people were killed, the group said.")]
+    [('At least 80', 80.0, 'the group')]
+    """
+    story = process(ingest.read(text, input_format), highlights=False, figures="all")
+    return story.figures

@@ -1,7 +1,8 @@
-"""A summarized story as JSON: the one rendering the CLI, the service and the store share.
+"""Stories as JSON: the one rendering that the CLI, the service, the store and batch share.
 
-``nutgraf highlights --json``, the service's responses and the records the store keeps are
-all built here, so a bullet's provenance reads the same wherever it is shown. Offsets are
+``nutgraf highlights --json``, the service's responses, the records the store keeps, the rows
+of a batch run and an update's changes are all built here, so a bullet's provenance and a
+figure's fields read the same wherever they are shown. Offsets are
 characters (not bytes) into :attr:`Story.text`: for plain text the input as decoded, for HTML
 the text extracted from the page, which is why the JSON carries that text along.
 
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nutgraf import claims
-from nutgraf.story import Highlight, Story
+from nutgraf.claims import extract
+from nutgraf.story import Figure, Highlight, Story
+from nutgraf.versions import Novelty, Update
 
 
 def story_json(story: Story) -> dict[str, Any]:
@@ -44,20 +46,35 @@ def story_json(story: Story) -> dict[str, Any]:
 
 
 def _bullet_json(story: Story, highlight: Highlight) -> dict[str, Any]:
-    figures = claims.in_highlight(story, highlight)
+    figures = extract.in_highlight(story, highlight)
     return {
         "text": highlight.text,
         "sentences": list(highlight.sentences),
         "spans": [list(span) for span in highlight.spans],
         "score": highlight.score,
-        "figures": [claims.figure_json(story, f) for f in figures],
-        "sources": claims.sources(figures),
+        "figures": [figure_json(story, f) for f in figures],
+        "sources": extract.sources(figures),
+    }
+
+
+def figure_json(story: Story, figure: Figure) -> dict[str, object]:
+    """One figure as JSON, with the guidelines' fields, its offsets and its sentence."""
+    return {
+        "text": figure.text,
+        "value": int(figure.value) if float(figure.value).is_integer() else figure.value,
+        "qualifier": figure.qualifier,
+        "counts": figure.counts,
+        "source": figure.source,
+        "sentence": story.sentences[figure.sentence].text,
+        "sentence_index": figure.sentence,
+        "start": figure.start,
+        "end": figure.end,
     }
 
 
 def figures_json(story: Story) -> list[dict[str, object]]:
     """Render every figure found in the story, in text order."""
-    return [claims.figure_json(story, figure) for figure in story.figures]
+    return [figure_json(story, figure) for figure in story.figures]
 
 
 def record_json(story: Story) -> dict[str, Any]:
@@ -66,3 +83,63 @@ def record_json(story: Story) -> dict[str, Any]:
     This is what the store keeps and the service answers with when it stores a story.
     """
     return {**story_json(story), "figures": figures_json(story)}
+
+
+def row_json(record: int, story: Story, *, figures: bool) -> dict[str, Any]:
+    """Render a story as one row of a batch run: its bullets, lean enough for millions.
+
+    ``record`` is the story's place in its corpus; ``sentences[k]`` are the sentences bullet
+    ``k`` came from and, with ``figures``, ``figures[k]`` the figures it states.
+    """
+    row: dict[str, Any] = {
+        "id": story.id,
+        "record": record,
+        "highlights": [highlight.text for highlight in story.highlights],
+        "sentences": [list(highlight.sentences) for highlight in story.highlights],
+    }
+    if figures:
+        row["figures"] = [
+            [figure_json(story, f) for f in extract.in_highlight(story, highlight)]
+            for highlight in story.highlights
+        ]
+    return row
+
+
+def update_json(update: Update) -> dict[str, Any]:
+    """Render an update: bullets with their provenance and what is new in each, and the changes.
+
+    Figures take the form of :func:`figure_json`, their sentence and offsets in the version
+    they come from (``was`` and ``old`` in the older one).
+    """
+    return {
+        "id": update.story.id,
+        "title": update.story.title,
+        "highlights": [
+            {
+                "text": bullet.highlight.text,
+                "new": bullet.new,
+                "sentences": list(bullet.highlight.sentences),
+                "spans": [list(span) for span in bullet.highlight.spans],
+                "score": bullet.highlight.score,
+                "why": [_novelty_json(update, novelty) for novelty in bullet.novelties],
+            }
+            for bullet in update.bullets
+        ],
+        "changed": [
+            {
+                "text": str(change),
+                "old": figure_json(update.previous, change.old),
+                "new": figure_json(update.story, change.new),
+            }
+            for change in update.changes
+        ],
+    }
+
+
+def _novelty_json(update: Update, novelty: Novelty) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": novelty.kind, "text": novelty.text}
+    if novelty.figure is not None:
+        data["figure"] = figure_json(update.story, novelty.figure)
+    if novelty.was is not None:
+        data["was"] = figure_json(update.previous, novelty.was)
+    return data

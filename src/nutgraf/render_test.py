@@ -1,13 +1,13 @@
 from pathlib import Path
 
-from nutgraf import claims, pipeline, render
+from nutgraf import pipeline, render
+from nutgraf.read import ingest
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "000_7c7ec3b5e1da7bbe.txt"
 
 
 def test_record_carries_the_text_its_offsets_index_and_every_figure() -> None:
-    story = pipeline.highlights(EXAMPLE.read_text(encoding="utf-8"))
-    claims.extract(story)
+    story = pipeline.process(ingest.read_file(EXAMPLE), figures="all")
     record = render.record_json(story)
     assert record == {**render.story_json(story), "figures": render.figures_json(story)}
     assert record["format"] == "page"

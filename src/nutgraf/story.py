@@ -10,12 +10,12 @@ Layers and the stage that writes each:
 =================  ===============================  =========================
 field              meaning                          written by
 =================  ===============================  =========================
-``body``           spans of ``text`` to summarize   :mod:`nutgraf.ingest`
-``reference``      the story's own highlights       :mod:`nutgraf.ingest`
-``sentences``      sentences of the body            :mod:`nutgraf.sentences`
-``scores``         one salience score per sentence  :mod:`nutgraf.select`
-``highlights``     the chosen bullets               :mod:`nutgraf.select`
-``figures``        figures and who reports them     :mod:`nutgraf.claims`
+``body``           spans of ``text`` to summarize   :mod:`nutgraf.read.ingest`
+``reference``      the story's own highlights       :mod:`nutgraf.read.ingest`
+``sentences``      sentences of the body            :mod:`nutgraf.read.sentences`
+``scores``         one salience score per sentence  :mod:`nutgraf.select.selector`
+``highlights``     the chosen bullets               :mod:`nutgraf.select.selector`
+``figures``        figures and who reports them     :mod:`nutgraf.claims.extract`
 =================  ===============================  =========================
 """
 
@@ -83,7 +83,7 @@ class Highlight:
     ``sentences`` holds indexes into :attr:`Story.sentences`: the sentence the bullet states.
     ``spans`` are the ``(start, end)`` character ranges of :attr:`Story.text` its words came
     from, in the bullet's order: one per sentence when it is whole, several once
-    :mod:`nutgraf.style` cuts pieces out, and first, when a name replaced an opening pronoun,
+    :mod:`nutgraf.edit.style` cuts pieces out, and first, when a name replaced an opening pronoun,
     that name's range in an earlier sentence.
     """
 

@@ -6,7 +6,7 @@ group says"). :func:`update` does this for two versions of a story and :func:`tr
 timeline, each version against the one before it. The highlights are those nutgraf chooses for
 the newest version; a bullet is new when it carries a fact the older version lacks:
 
-* a **figure** (from :mod:`nutgraf.claims`) with no counterpart of the same value in the old
+* a **figure** (from :mod:`nutgraf.claims.extract`) with no counterpart of the same value in the old
   version. A counterpart counts the same thing for the same source (:func:`counterparts`);
   when the old version has one with another value, the figure *changed* ("at least 60" became
   "at least 80") and is listed in :attr:`Update.changes` as well;
@@ -38,11 +38,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Literal
 
-from nutgraf import claims, claims_eval, ingest, nlp, pipeline
+from nutgraf import nlp, pipeline
+from nutgraf.claims.referents import same_party
 from nutgraf.errors import NutgrafError
-from nutgraf.select import HighlightSelector
+from nutgraf.read import ingest
 from nutgraf.story import Figure, Highlight, Story
 
 __all__ = [
@@ -160,56 +161,18 @@ class Update:
             lines += ["", "Changed figures:", *(f"  {change}" for change in self.changes)]
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: bullets with their provenance and reasons, and the changes.
-
-        Figures take the form of ``nutgraf figures --json``, their sentence and offsets in the
-        version they come from (``was`` and ``old`` in the older one).
-        """
-        return {
-            "id": self.story.id,
-            "title": self.story.title,
-            "highlights": [
-                {
-                    "text": bullet.highlight.text,
-                    "new": bullet.new,
-                    "sentences": list(bullet.highlight.sentences),
-                    "spans": [list(span) for span in bullet.highlight.spans],
-                    "score": bullet.highlight.score,
-                    "why": [self._novelty_json(novelty) for novelty in bullet.novelties],
-                }
-                for bullet in self.bullets
-            ],
-            "changed": [
-                {
-                    "text": str(change),
-                    "old": claims.figure_json(self.previous, change.old),
-                    "new": claims.figure_json(self.story, change.new),
-                }
-                for change in self.changes
-            ],
-        }
-
-    def _novelty_json(self, novelty: Novelty) -> dict[str, Any]:
-        data: dict[str, Any] = {"kind": novelty.kind, "text": novelty.text}
-        if novelty.figure is not None:
-            data["figure"] = claims.figure_json(self.story, novelty.figure)
-        if novelty.was is not None:
-            data["was"] = claims.figure_json(self.previous, novelty.was)
-        return data
-
 
 def update(
     old: str | bytes | Story,
     new: str | bytes | Story,
     *,
     input_format: str | None = None,
-    selector: HighlightSelector | None = None,
+    selector: pipeline.Selector | None = None,
     model: str = "default",
 ) -> Update:
     """Highlight the newer of two versions of a story and mark what the older one lacked.
 
-    Text and bytes are read as :func:`nutgraf.ingest.read` reads them (``input_format``
+    Text and bytes are read as :func:`nutgraf.read.ingest.read` reads them (``input_format``
     applies to both); see :func:`track` for stories and for the other options.
     """
     return track([old, new], input_format=input_format, selector=selector, model=model)[0]
@@ -219,7 +182,7 @@ def track(
     versions: Sequence[str | bytes | Story],
     *,
     input_format: str | None = None,
-    selector: HighlightSelector | None = None,
+    selector: pipeline.Selector | None = None,
     model: str = "default",
 ) -> list[Update]:
     """Follow a story through its versions, oldest first: one :class:`Update` per later version.
@@ -241,9 +204,13 @@ def track(
         )
     stories = [_read(version, input_format, place) for place, version in enumerate(versions, 1)]
     for index, story in enumerate(stories):
-        if index and not story.highlights:
-            pipeline.process(story, selector, model=model, figures=False)
-        claims.extract(story)
+        pipeline.process(
+            story,
+            selector,
+            model=model,
+            highlights=bool(index and not story.highlights),
+            figures="all",
+        )
     return [compare(old, new) for old, new in pairwise(stories)]
 
 
@@ -272,7 +239,7 @@ def counterparts(
 
     Returns the indexes of ``new`` figures that the old version already had (same value, a
     counterpart: :data:`FIGURE_LIKENESS`, and sources that
-    :func:`nutgraf.claims_eval.source_matches` takes for one party), and a map from the
+    :func:`nutgraf.claims.referents.same_party` takes for one party), and a map from the
     index of each changed figure to the old figure it replaced. Changes pair figures one to
     one, most alike first, and only among figures that found no equal: a toll that stayed at
     10,000 never claims the old 14,400 beside it.
@@ -388,7 +355,7 @@ def _alike(a: Figure, b: Figure) -> float:
     likeness = _jaccard(left, right) if left or right else float(_fold(a.counts) == _fold(b.counts))
     if likeness < FIGURE_LIKENESS:
         return 0.0
-    if a.source and b.source and not claims_eval.source_matches(a.source, b.source):
+    if a.source and b.source and not same_party(a.source, b.source):
         return 0.0
     return likeness
 

@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 import nutgraf
-from nutgraf import ingest, sentences, versions
+from nutgraf import render, versions
 from nutgraf.errors import EmptyStoryError, NutgrafError
+from nutgraf.read import ingest, sentences
 from nutgraf.story import Figure, Highlight, Story
 
 ROOT = Path(__file__).parents[2]
@@ -89,13 +90,13 @@ def test_the_model_path_flags_the_newest_toll() -> None:
 
 def test_updates_are_deterministic() -> None:
     texts = [path.read_bytes() for path in TIMELINE]
-    runs = [[update.to_dict() for update in nutgraf.track(texts)] for _ in range(2)]
+    runs = [[render.update_json(update) for update in nutgraf.track(texts)] for _ in range(2)]
     assert runs[0] == runs[1]
 
 
 def test_json_traces_figures_to_both_versions() -> None:
     old, new = _version(TIMELINE[0]), _version(TIMELINE[2])
-    data = versions.update(old, new).to_dict()
+    data = render.update_json(versions.update(old, new))
     assert [h["new"] for h in data["highlights"]] == [True, True, False]
     (why,) = data["highlights"][1]["why"]
     assert why["kind"] == "figure" and why["figure"]["text"] == "at least 80"

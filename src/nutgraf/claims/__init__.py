@@ -1,0 +1,1 @@
+"""Claims: the figures a story reports and whom it credits with each."""

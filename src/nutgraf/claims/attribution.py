@@ -1,0 +1,198 @@
+"""Whom a story credits with a figure: reporting verbs, "according to", quotes, the sentence before.
+
+A credit is found in the figure's own sentence first: the subject of a reporting verb ("the
+observatory said", "Anadolu reported", "said Park"), the object of "according to", or the
+speaker of a quote. Failing that, the sentence before lends its credit when this one continues
+it: a quotation that goes on, or a sentence whose subject is a pronoun ("It saw an increase of
+2.9%"). Everything else is the story's own statement, and its source is ``None``.
+
+A credit is then named as a reader needs it, "shortest complete name" in the guidelines' words,
+by the story's one resolver of referring words (:mod:`nutgraf.claims.referents`, its lenient
+rule): "the group said" becomes the group the story named before, "he said" the person last
+credited or named, "Park said" the full name the story introduced. The rules read spaCy's
+dependency parse and entities, so they hold for any story rather than for a list of known
+sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nutgraf import lexicon
+from nutgraf.claims.referents import Parses, Referents, party_of
+from nutgraf.story import Story
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+REPORTING = frozenset(
+    "say tell report announce claim estimate state add confirm reveal write note insist warn "
+    "explain allege cite suggest indicate disclose count record tweet post predict "
+    "acknowledge admit testify conclude calculate put tally".split()
+)
+"""Lemmas of verbs that credit what follows to their subject."""
+
+FINDING = frozenset("find show".split())
+"""Verbs that credit only when their subject is evidence ("a survey found", not "a jury
+found" or "the video shows")."""
+
+QUOTES = ('"', "“", "”", "``", "''")
+
+_QUOTE_MARK = re.compile(r"\"|“|”|``|''")
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A credit in one sentence: the reporting word and the phrase it credits."""
+
+    cue: Token
+    party: Span
+
+
+class Attributor:
+    """Names the source of each figure of a story, reading its sentences as needed."""
+
+    def __init__(self, story: Story, docs: Parses) -> None:
+        self.story = story
+        self.docs = docs
+        self._credits: dict[int, list[Credit]] = {}
+        self.referents = Referents(story, docs, self._parties)
+
+    def source(self, index: int, token: Token) -> str | None:
+        """Return the party credited with the figure at ``token`` in sentence ``index``, or None."""
+        credits = [c for c in self.credits(index) if _may_credit(c, token)]
+        if credits:
+            return self.referents.name(index, _closest(credits, token).party)
+        if not self.credits(index) and index - 1 in self.docs and self._continues(index):
+            before = self.credits(index - 1)
+            if before:
+                return self.referents.name(index - 1, before[-1].party)
+        return None
+
+    def credits(self, index: int) -> list[Credit]:
+        """Every credit in sentence ``index``, in text order (computed once)."""
+        if index not in self._credits:
+            self._credits[index] = _find_credits(self.docs[index])
+        return self._credits[index]
+
+    def _parties(self, index: int) -> list[Span]:
+        return [credit.party for credit in self.credits(index)]
+
+    def _continues(self, index: int) -> bool:
+        """Whether sentence ``index`` carries on from the one before: a quote or a pronoun."""
+        doc = self.docs[index]
+        text = doc.text.lstrip()
+        if text.startswith(QUOTES):
+            return True
+        if _leaves_quote_open(self.story.sentences[index - 1].text):
+            return True
+        subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
+        return bool(subjects) and subjects[0].lower_ in ("it", "they") and not _quoted(subjects[0])
+
+
+def _leaves_quote_open(text: str) -> bool:
+    """Whether a sentence ends inside a quotation, so the next one goes on quoting.
+
+    Straight quotes are read by position: one followed by a letter opens, any other closes.
+    """
+    marks = list(_QUOTE_MARK.finditer(text))
+    if not marks:
+        return False
+    last = marks[-1]
+    if last.group() in ("“", "``"):
+        return True
+    if last.group() != '"':
+        return False
+    following = text[last.end() : last.end() + 1]
+    return bool(following) and following.isalnum()
+
+
+def _find_credits(doc: Doc) -> list[Credit]:
+    found: list[Credit] = []
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            if objects:
+                found.append(Credit(token, party_of(objects[0])))
+        elif token.lemma_.lower() in lexicon.EVIDENCE and token.pos_ == "NOUN":
+            owners = [c for c in token.children if c.dep_ == "poss"]
+            if owners and any(c.dep_ in ("acl", "relcl", "ccomp") for c in token.children):
+                found.append(Credit(token, party_of(owners[0])))
+        elif token.pos_ in ("VERB", "AUX") and (party := _reporter(token)) is not None:
+            found.append(Credit(token, party_of(party)))
+    return found
+
+
+def _reporter(verb: Token) -> Token | None:
+    """Return the subject a reporting verb credits, or None when the verb credits nobody.
+
+    A verb shares its subject with the verb it is joined to ("Police appealed for help but
+    said five men..."); a participle credits its agent ("deaths reported by WHO").
+    """
+    lemma = verb.lemma_.lower()
+    if lemma not in REPORTING and lemma not in FINDING:
+        return None
+    if lemma == "claim" and any(c.lower_ == "responsibility" for c in verb.children):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    agents = [
+        party
+        for c in verb.children
+        if c.dep_ == "agent"
+        for g in c.children
+        for party in ([g] if g.dep_ == "pobj" else [c for c in g.children if c.dep_ == "nsubj"])
+    ]
+    if not subjects and not agents:
+        # a subject shared with a joined clause: "Police appealed ... but said five men..."
+        joined = [verb.head] if verb.dep_ == "conj" else []
+        joined += [c for c in verb.lefts if c.dep_ in ("conj", "ccomp") and c.pos_ == "VERB"]
+        subjects = [c for v in joined for c in v.children if c.dep_ == "nsubj"][:1]
+    party = subjects[0] if subjects else (agents[0] if agents else None)
+    if party is None or (
+        party.lower_ in ("that", "which", "who", "this", "what") and not party.text.isupper()
+    ):
+        return None  # a relative pronoun; "WHO" in capitals is the World Health Organization
+    if verb.dep_ == "amod" and not agents:
+        return None
+    if lemma in FINDING and party.lemma_.lower() not in lexicon.EVIDENCE:
+        return None
+    return party
+
+
+def _may_credit(credit: Credit, token: Token) -> bool:
+    """Whether a credit can cover the figure at ``token``.
+
+    Not when the figure sits in the credited phrase or its clauses ("said the Brazilian, who
+    has failed to finish in seven of 12 starts"), nor when the credit is for a quotation and
+    the figure stands outside it.
+    """
+    root = credit.party.root
+    if root.left_edge.i <= token.i <= root.right_edge.i:
+        return False
+    if credit.cue.lower_ == "according" or token.i in {t.i for t in credit.cue.subtree}:
+        return True
+    low, high = sorted((token.i, credit.cue.i))
+    between = token.doc[low:high]
+    return not any(t.text in QUOTES for t in between) or _quoted(token)
+
+
+def _quoted(token: Token) -> bool:
+    """Whether a token sits inside a quotation of its sentence."""
+    before = token.doc[: token.i]
+    straight = sum(t.text in ('"', "``", "''") for t in before)
+    curly = sum(t.text == "“" for t in before) - sum(t.text == "”" for t in before)
+    return straight % 2 == 1 or curly > 0
+
+
+def _closest(credits: list[Credit], token: Token) -> Credit:
+    """Return the credit whose reporting word governs the figure, or else the nearest one."""
+    ancestors = {a.i for a in token.ancestors}
+    governing = [c for c in credits if c.cue.i in ancestors]
+    pool = governing or credits
+    return min(pool, key=lambda c: abs(c.cue.i - token.i))

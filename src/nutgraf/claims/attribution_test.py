@@ -1,0 +1,118 @@
+"""Whom a story credits with a figure, read through :func:`nutgraf.figures`."""
+
+from __future__ import annotations
+
+import pytest
+
+from nutgraf import figures
+
+LCC = (
+    "Meanwhile, at least 80 people were killed Monday in violence across Syria, according to"
+    " the Local Coordination Committees of Syria, an opposition group. Twenty of those 80 were"
+    " killed in Daraa, while 17 were killed in Deir Ezzor, the group said."
+)
+
+
+def _sources(text: str) -> dict[str, str | None]:
+    """Each figure's text and source; figure texts are unique in the cases here."""
+    found = figures(text)
+    assert len({f.text for f in found}) == len(found)
+    return {f.text: f.source for f in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        (
+            "About 200 people were evacuated, according to the fire department.",
+            "About 200",
+            "the fire department",
+        ),
+        ("Some 300 homes were damaged, officials said.", "Some 300", "officials"),
+        ("Anadolu reported that 33,000 Syrians had fled.", "33,000", "Anadolu"),
+        ("The Red Cross sent 20 nurses, the agency said.", "20", "the agency"),
+        ("Around 1,500 people marched on Saturday, police said.", "Around 1,500", "police"),
+        ("Up to 300 jobs could go, the union warned.", "Up to 300", "the union"),
+    ],
+    ids=["according-to", "x-said", "x-reported-that", "the-agency", "police", "warned"],
+)
+def test_the_credited_party(text: str, figure: str, source: str) -> None:
+    assert _sources(text) == {figure: source}
+
+
+def test_said_before_the_speaker() -> None:
+    source = _sources("Five people were arrested, said Inspector Jane Doe.")["Five"]
+    assert source is not None and source.endswith("Jane Doe")
+
+
+def test_the_group_is_the_group_named_the_sentence_before() -> None:
+    found = _sources(LCC)
+    assert set(found) == {"at least 80", "Twenty", "80", "17"}
+    for source in found.values():
+        assert source is not None
+        assert source.removeprefix("the ") == "Local Coordination Committees of Syria"
+
+
+def test_he_said_is_the_person_named_before() -> None:
+    text = "John Brown runs the local food bank. He said 500 families came in last month."
+    assert _sources(text) == {"500": "John Brown"}
+
+
+def test_she_said_skips_the_title_and_takes_the_name() -> None:
+    text = "Police chief Maria Gomez spoke to reporters. She said officers had seized 50 guns."
+    assert _sources(text) == {"50": "Maria Gomez"}
+
+
+def test_a_surname_is_the_full_name_introduced_earlier() -> None:
+    text = (
+        "Kenny Park opened the shop in the spring."
+        " Sales have reached 2,000 boxes a week, Park said."
+    )
+    assert _sources(text) == {"2,000": "Kenny Park"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We lost 40 homes," Mayor Ann Lee said. "Another 12 were badly damaged."',
+        'Mayor Ann Lee said: "We lost 40 homes. Another 12 were badly damaged."',
+    ],
+    ids=["quote-resumes", "quote-runs-on"],
+)
+def test_a_quote_that_goes_on_keeps_its_speaker(text: str) -> None:
+    assert _sources(text) == {"40": "Ann Lee", "12": "Ann Lee"}
+
+
+def test_a_credit_does_not_carry_to_a_plain_sentence_after_it() -> None:
+    text = "Five people were hurt, police said. The road reopened with 2 lanes on Tuesday."
+    assert _sources(text) == {"Five": "police", "2": None}
+
+
+def test_a_figure_about_the_speaker_is_not_credited_to_the_speaker() -> None:
+    text = (
+        '"I lost three races," said the Brazilian, who has failed to finish in seven of 12 starts.'
+    )
+    found = _sources(text)
+    assert found["seven"] is None and found["12"] is None
+    assert found["three"] is not None and "Brazilian" in found["three"]
+
+
+def test_a_plain_statement_has_no_source() -> None:
+    assert _sources("Thirty people were hurt in the crash.") == {"Thirty": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "source"),
+    [
+        ("A survey found 40% of workers felt tired.", "40%", "survey"),
+        ("A jury found that 12 men had been cheated.", "12", None),
+        ("The jury found 12 men guilty.", "12", None),
+    ],
+)
+def test_found_credits_evidence_not_people(text: str, figure: str, source: str | None) -> None:
+    assert _sources(text) == {figure: source}
+
+
+def test_an_aside_between_dashes_is_not_part_of_the_name() -> None:
+    text = "Café owners — some of them worried — said 40% of shops closed."
+    assert _sources(text) == {"40%": "Café owners"}

@@ -1,0 +1,550 @@
+"""Figures a story reports: the number, what it counts, and whom the story credits with it.
+
+The rules follow the claims annotation guidelines (counts, amounts, percentages and measures are
+figures; dates, durations, ages, ordinals, identifiers, scores and vague quantities are not) and
+read spaCy's parse rather than raw characters, because the hard cases are syntactic: "Flight
+9525" is an identifier because the number follows the noun it names, "one of the officers" is a
+pronoun because "one" heads its own phrase, "80" in "Twenty of those 80" is a re-mention that
+still counts. Sources come from :mod:`nutgraf.claims.attribution`.
+
+Only sentences that hold a digit or a number word are parsed; a sentence before one of them
+is parsed only when attribution has to look back (a quote that goes on, a pronoun to resolve),
+so the figures of a story's highlights cost one or two parses, not one per sentence.
+
+>>> from nutgraf.read import sentences
+>>> story = sentences.split(Story("Rain fell on Monday. At least 80 people died, police said."))
+>>> [(f.text, f.value, f.source) for f in annotate([story], everywhere=True)[0].figures]
+[('At least 80', 80.0, 'police')]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nutgraf import nlp
+from nutgraf.claims.attribution import Attributor
+from nutgraf.claims.referents import LOOKBACK, Parses
+from nutgraf.story import Figure, Highlight, Story
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+"""Number words and their values; compounds ("forty-five") add up."""
+
+SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+"""Scales written onto a number or right after it ("£5m", "$2bn", "5 bn")."""
+
+SCALES = {
+    "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "dozen": 12.0, **SUFFIXES,
+}  # fmt: skip
+"""Words that multiply the number before them ("1.2 billion", "two dozen", "£5m")."""
+
+FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 0.33}
+"""Fraction words; the guidelines write fractions as decimals, to two places."""
+
+DENOMINATORS = {"halves": 2, "thirds": 3, "quarters": 4, "fifths": 5, "tenths": 10}
+"""Plural fractions after a number word: "two thirds" is 0.67."""
+
+GENERIC = frozenset(
+    "thing things way step reason time day point example side hand part kind sort type "
+    "question problem issue word more another other".split()
+)
+"""Nouns after "one" that make it an article, not a count: "one thing", "one step further"."""
+
+SPORT = frozenset("point points -point pts stroke strokes par under-par".split())
+"""Scores and points gaps, which the guidelines leave out of sport figures."""
+
+CERTAIN = frozenset("sure certain confident convinced behind committed right".split())
+"""Words after "100 per cent" that make it a figure of speech rather than a share."""
+
+MEASURES = frozenset("lb lbs kg km oz ft mph kmh kph cm mm mg ml kw mw gw".split())
+"""Units written onto their number ("22lbs"), which ``_MEASURE`` reads."""
+
+AGE_CUES = frozenset("at turns turned turning now aged age ages".split())
+"""Words before a bare number that make it an age ("at 16", "now 30", "turns 18")."""
+
+QUALIFIERS = {
+    "at least": "at least", "more than": "more than", "over": "more than",
+    "upwards of": "more than", "in excess of": "more than", "about": "about",
+    "around": "about", "approximately": "about", "roughly": "about", "some": "about",
+    "an estimated": "about", "up to": "up to", "as many as": "up to", "fewer than": "fewer than",
+    "less than": "fewer than", "under": "fewer than", "nearly": "nearly", "almost": "nearly",
+    "close to": "nearly",
+}  # fmt: skip
+"""Phrases before a number, mapped to the guidelines' six qualifiers."""
+
+TIME_UNITS = frozenset(
+    "second seconds minute minutes hour hours day days week weeks month months year years "
+    "decade decades century centuries night nights weekend weekends season seasons term terms "
+    "am pm a.m. p.m. o'clock".split()
+)
+"""Nouns after a number that make it a date, a time or a duration, which are not figures."""
+
+KIN = frozenset("father mother dad mum mom grandfather grandmother parent grandparent".split())
+""""father of two" reads like an age: not a figure."""
+
+CURRENCY = frozenset("$ £ € ¥ us$ c$ a$".split())
+QUOTES = frozenset(['"', "“", "”", "``", "''", "'", "‘", "’"])
+PERCENT = frozenset("% percent per-cent".split())
+
+_DIGITS = re.compile(r"^[$£€¥]?(\d[\d,]*(?:\.\d+)?)(" + "|".join(SUFFIXES) + r")?$", re.IGNORECASE)
+_CANDIDATE = re.compile(
+    r"\d|\b(?:"
+    + "|".join([*UNITS, *FRACTIONS, "dozen", "hundred", "thousand", "million", "billion"])
+    + r")\b",
+    re.IGNORECASE,
+)
+_MEASURE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([a-z]+)$", re.IGNORECASE)
+_NOT_NUMBER = re.compile(
+    r"^\d+(st|nd|rd|th)$|^\d{1,2}:\d\d|^\d+(am|pm)$|^\d+-\d+(-\d+)*$|^\d+/\d+$", re.IGNORECASE
+)
+_NAME_ENTITIES = frozenset(
+    "PERSON ORG GPE LOC FAC PRODUCT EVENT WORK_OF_ART LAW NORP LANGUAGE".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """A number found in a parsed sentence, before attribution."""
+
+    span: Span
+    head: Token
+    value: float
+    qualifier: str | None
+
+
+def annotate(stories: Sequence[Story], *, everywhere: bool = False) -> list[Story]:
+    """Fill each story's ``figures``: those of its bullets' sentences, or of every sentence.
+
+    The stories must be split. The sentences of all of them go through spaCy in one ``pipe``
+    call, which parses in batches; batch runs hand over a whole partition at once for that
+    reason.
+    """
+    _extract_many(
+        [
+            (
+                story,
+                range(len(story.sentences))
+                if everywhere
+                else [i for h in story.highlights for i in h.sentences],
+            )
+            for story in stories
+        ]
+    )
+    return list(stories)
+
+
+def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> None:
+    wanted: list[list[int]] = []
+    texts: list[str] = []
+    for story, only in jobs:
+        indexes = sorted(set(only) & set(range(len(story.sentences))))
+        wanted.append([i for i in indexes if _CANDIDATE.search(story.sentences[i].text)])
+        texts.extend(story.sentences[i].text for i in wanted[-1])
+    parsed = iter(nlp.load().pipe(texts))
+    for (story, _), indexes in zip(jobs, wanted, strict=True):
+        docs = Parses(story, {i: next(parsed) for i in indexes})
+        story.figures = _figures(story, indexes, docs)
+
+
+def _figures(story: Story, wanted: list[int], docs: Parses) -> list[Figure]:
+    sources = Attributor(story, docs)
+    found: list[Figure] = []
+    for i in wanted:
+        sentence = story.sentences[i]
+        for mention in mentions(docs[i]):
+            counts = counted(mention)
+            if mention.head.pos_ not in ("NOUN", "PROPN"):
+                counts = _counted_before(story, docs, i, mention.value) or counts
+            found.append(
+                Figure(
+                    text=mention.span.text,
+                    value=mention.value,
+                    qualifier=mention.qualifier,
+                    counts=counts,
+                    source=sources.source(i, mention.head),
+                    sentence=i,
+                    start=sentence.start + mention.span.start_char,
+                    end=sentence.start + mention.span.end_char,
+                )
+            )
+    return found
+
+
+def _counted_before(story: Story, docs: Parses, index: int, value: float) -> str | None:
+    """Find what a re-mention with no noun ("Twenty of those 80") counted before.
+
+    The sentences just before are read (parsed if need be), so a figure gets the same
+    ``counts`` whichever sentences are extracted.
+    """
+    for j in range(index - 1, max(-1, index - LOOKBACK - 1), -1):
+        if not _CANDIDATE.search(story.sentences[j].text):
+            continue
+        for mention in mentions(docs[j]):
+            if mention.value == value and mention.head.pos_ in ("NOUN", "PROPN"):
+                return counted(mention)
+    return None
+
+
+def mentions(doc: Doc) -> list[_Mention]:
+    """Every figure in one parsed sentence, with its value and qualifier."""
+    found: list[_Mention] = []
+    i = 0
+    while i < len(doc):
+        parsed = _number_at(doc, i)
+        if parsed is None:
+            i += 1
+            continue
+        end, value = parsed
+        end = _skip_range_end(doc, end)
+        if not _excluded(doc, i, end):
+            start, qualifier = _qualifier(doc, i)
+            start = _currency_start(doc, start, i)
+            close = _unit_end(doc, end)
+            found.append(_Mention(doc[start:close], _head(doc, i, end), value, qualifier))
+        i = end
+    return found
+
+
+def counted(mention: _Mention) -> str:
+    """Return a short phrase for what a figure counts: its noun with modifiers, and the verb after.
+
+    "at least 80 people were killed" gives "people killed"; a figure with no noun of its own
+    ("Twenty of those 80 were killed") gives the phrase around it.
+    """
+    head = mention.head
+    if (
+        head.i < mention.span.end
+        and head.dep_ in ("nsubj", "nsubjpass")
+        and head.head.pos_
+        in (
+            "VERB",
+            "AUX",
+        )
+    ):
+        return f"{mention.span.text} {head.head.text}".strip()
+    words = [
+        t
+        for t in head.lefts
+        if t.dep_ in ("amod", "compound") and not t.like_num and t.i >= mention.span.end
+    ]
+    words.append(head)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "from", "on"):
+            words.extend(t for t in child.subtree if t.i < child.i + 6)
+            break
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ == "VERB":
+        words.append(head.head)
+    if not any(t.is_alpha and not t.is_stop for t in words):
+        return head.head.text if head.head.i != head.i else mention.span.text
+    return " ".join(t.text for t in words)
+
+
+def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
+    """Parse a number starting at token ``i``: the end token index and the value, or None."""
+    word = doc[i].lower_
+    if word in ("a", "an", "one") and i + 1 < len(doc) and doc[i + 1].lower_ in FRACTIONS:
+        return i + 2, FRACTIONS[doc[i + 1].lower_]
+    if word in ("a", "an") and i + 1 < len(doc) and doc[i + 1].lower_ in SCALES:
+        return i + 2, SCALES[doc[i + 1].lower_]
+    if word in FRACTIONS and word != "third" and not (i and doc[i - 1].like_num):
+        if i + 2 < len(doc) and doc[i + 1].lower_ in ("a", "an") and doc[i + 2].lower_ in SCALES:
+            return i + 3, FRACTIONS[word] * SCALES[doc[i + 2].lower_]  # "half a million"
+        return i + 1, FRACTIONS[word]
+    value = _token_value(doc[i])
+    if value is None:
+        measure = _MEASURE.match(doc[i].text)
+        if (
+            measure
+            and measure.group(2).lower() in MEASURES
+            and not (i and _MEASURE.match(doc[i - 1].text))
+        ):
+            return i + 1, float(measure.group(1).replace(",", ""))  # "22lbs", not the "5oz" after
+        return None
+    end = i + 1
+    # number words: "forty - five", "one hundred and twenty"
+    while end < len(doc):
+        nxt = doc[end].lower_
+        if nxt == "-" and end + 1 < len(doc) and doc[end + 1].lower_ in UNITS and value >= 20:
+            value += UNITS[doc[end + 1].lower_]
+            end += 2
+        elif nxt in SCALES and nxt not in SUFFIXES:
+            value *= SCALES[nxt]
+            end += 1
+        elif (
+            nxt == "and"
+            and end + 1 < len(doc)
+            and doc[end + 1].lower_ in UNITS
+            and doc[end - 1].lower_ in SCALES
+        ):
+            value += UNITS[doc[end + 1].lower_]
+            end += 2
+        else:
+            break
+    if end < len(doc) and doc[end - 1].whitespace_ == "" and doc[end].lower_ in SCALES:
+        value *= SCALES[doc[end].lower_]  # "$600m", "£2bn"
+        end += 1
+    for piece in (doc[end : end + 1], doc[end + 1 : end + 2]):
+        if (
+            piece
+            and piece[0].lower_ in DENOMINATORS
+            and (piece.start == end or doc[end].text == "-")
+        ):
+            return piece.end, round(value / DENOMINATORS[piece[0].lower_], 2)
+    if end < len(doc) and doc[end].lower_ in ("in", "out") and end == i + 1 and value < 100:
+        # "one in five", "one out of five": a ratio
+        of = end + 1 + (doc[end].lower_ == "out")
+        if of < len(doc) and (below := _token_value(doc[of])):
+            return of + 1, value / below
+    return end, value
+
+
+def _token_value(token: Token) -> float | None:
+    text = token.lower_
+    if text in UNITS:
+        return float(UNITS[text])
+    match = _DIGITS.match(text)
+    if not match or _NOT_NUMBER.match(text):
+        return None
+    value = float(match.group(1).replace(",", ""))
+    value *= SCALES[match.group(2).lower()] if match.group(2) else 1.0
+    return value if math.isfinite(value) else None  # a run of 400 digits is no figure
+
+
+def _skip_range_end(doc: Doc, end: int) -> int:
+    """Swallow the upper bound of "10 to 20", "between 10 and 20", "two or three"."""
+    if end + 1 < len(doc) and doc[end].lower_ in ("to", "and", "or"):
+        is_range = doc[end].lower_ != "and" or any(
+            t.lower_ == "between" for t in doc[max(0, end - 4) : end]
+        )
+        bound = end + 2 if doc[end + 1].lower_ in CURRENCY and end + 2 < len(doc) else end + 1
+        upper = _number_at(doc, bound) if is_range else None
+        if upper is not None:
+            return upper[0]
+    return end
+
+
+def _excluded(doc: Doc, start: int, end: int) -> bool:
+    """Whether the number is a date, duration, age, identifier, score or other non-figure."""
+    first, last = doc[start], doc[end - 1]
+    after = doc[end] if end < len(doc) else None
+    before = doc[start - 1] if start else None
+    following = _following_words(doc, end)
+    if len(doc) <= 3 and all(t.is_punct or t.i in range(start, end) for t in doc):
+        return True  # a list marker: "1."
+    if before is not None and _MEASURE.match(before.text):
+        return True  # the smaller unit of a mixed measure: "22lbs 5oz" is 22
+    if first.lower_ == "one" and end == start + 1 and _qualifier(doc, start)[1] is None:
+        if after is None or after.lower_ in GENERIC or after.lower_ in ("of", "who", "that"):
+            return True
+        if before is not None and before.lower_ in ("no", "every", "any", "the", "this"):
+            return True
+        if first.dep_ not in ("nummod", "quantmod", "compound"):
+            return True
+    if first.is_title and first.lower_ in UNITS and start and doc[start - 1].pos_ == "PROPN":
+        return True  # part of a name: "Formula One", "the Final Four"
+    if following[:1] and following[0] in SPORT:
+        return True
+    if (
+        following[:1]
+        and following[0] in ("shots", "goals", "runs", "lengths")
+        and following[1:2] in (["behind"], ["ahead"], ["clear"])
+    ):
+        return True
+    if before is not None and before.lower_ in ("top", "first", "last", "next", "past", "+"):
+        return True
+    if after is not None and after.text == "+":
+        return True
+    if before is not None and after is not None and before.text in QUOTES and after.text in QUOTES:
+        return True  # a quoted label: a page called "2.0"
+    if (
+        before is not None
+        and before.lower_ == "the"
+        and (
+            after is None
+            or (after.pos_ not in ("NOUN", "PROPN", "ADJ") and after.text not in ("of", "-"))
+        )
+    ):
+        return True  # "the two settled", "down the 101": a pronoun or a name
+    if following[:1] and (following[0] in TIME_UNITS or following[0] in ("old", "year-old")):
+        return True
+    if following[1:3] == ["out", "of"]:
+        return True  # a figure of speech: "9 times out of 10"
+    if (
+        after is not None
+        and after.lower_ in ("-", "-year-old")
+        and following[1:2]
+        in (
+            ["year"],
+            ["years"],
+            ["year-old"],
+            ["month"],
+            ["day"],
+            ["hour"],
+            ["minute"],
+            ["week"],
+        )
+    ):
+        return True
+    if last.ent_type_ in ("DATE", "TIME", "ORDINAL") and _is_calendar(doc, start):
+        return True
+    if last.ent_type_ in _NAME_ENTITIES and last.ent_type_ != "NORP":
+        return True
+    if _is_year(doc, start, end) or _is_age(doc, start, end) or _is_identifier(doc, start):
+        return True
+    if before is not None and before.lower_ == "of" and start >= 2 and doc[start - 2].lower_ in KIN:
+        return True
+    if (
+        after is not None
+        and after.text in ("-", "–")
+        and end + 1 < len(doc)
+        and doc[end + 1].is_digit
+    ):
+        counted_after = end + 2 < len(doc) and doc[end + 2].tag_ == "NNS"
+        return not counted_after  # a score or a result: "3-2 win"; "10-20 people" is a range
+    if before is not None and before.text in ("-", "–") and start >= 2 and doc[start - 2].is_digit:
+        return True
+    unit_end = _unit_end(doc, end)
+    if end < unit_end < len(doc) and doc[unit_end].lower_ in CERTAIN:
+        return True  # a figure of speech: "100 per cent sure"
+    return before is not None and before.lower_ in ("no.", "number", "#", "page", "line", "spf")
+
+
+def _following_words(doc: Doc, end: int) -> list[str]:
+    words = [t.lower_ for t in doc[end : end + 3] if not t.is_punct or t.text == "-"]
+    return [w for w in words if w != "-"]
+
+
+def _is_calendar(doc: Doc, start: int) -> bool:
+    """Return a DATE or TIME entity counts as one only with a time word, a month or a year in it.
+
+    spaCy's small model tags "between 10 and 20 people" as a date now and then; a real date
+    has a calendar word, which the figure does not.
+    """
+    ent = next((e for e in doc.ents if e.start <= start < e.end), None)
+    if ent is None:
+        return False
+    words = {t.lower_ for t in ent}
+    return (
+        bool(words & TIME_UNITS)
+        or any(
+            t.ent_type_ == "DATE" and ((t.pos_ == "PROPN" and t.is_alpha) or t.shape_ == "dddd")
+            for t in ent
+        )
+        or doc[start].ent_type_ in ("ORDINAL", "TIME")
+    )
+
+
+def _is_year(doc: Doc, start: int, end: int) -> bool:
+    token = doc[start]
+    if end != start + 1 or token.shape_ != "dddd":
+        return False
+    value = int(token.text)
+    nxt = doc[end] if end < len(doc) else None
+    counts_things = nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ == "NNS"
+    return 1800 <= value <= 2100 and not counts_things
+
+
+def _is_age(doc: Doc, start: int, end: int) -> bool:
+    """Tell ages from figures: "John Smith, 29, of London", "aged 29", "at 16", "Pero was 55"."""
+    before = doc[start - 1] if start else None
+    after = doc[end] if end < len(doc) else None
+    bare = after is None or after.is_punct or after.pos_ in ("DET", "ADP", "SCONJ", "CCONJ")
+    if before is not None and before.lower_ in AGE_CUES and bare and end == start + 1:
+        age = _token_value(doc[start])
+        return age is not None and 0 < age < 120
+    if before is not None and before.lower_ in ("was", "is") and bare and end == start + 1:
+        subject = [t for t in before.children if t.dep_ == "nsubj"]
+        return bool(subject) and (
+            subject[0].lower_ in ("he", "she", "i") or subject[0].ent_type_ == "PERSON"
+        )
+    if (
+        before is not None
+        and before.text in (",", "(", "-lrb-")
+        and start >= 2
+        and doc[start - 2].pos_ == "PROPN"
+        and end == start + 1
+        and (after is None or after.text in (",", ")", "-rrb-", ".", ";", "and"))
+    ):
+        return True
+    return doc[start].dep_ == "appos" and doc[start].head.pos_ == "PROPN"
+
+
+def _is_identifier(doc: Doc, start: int) -> bool:
+    """Return a number right after the noun it names ("Flight 9525", "Article 4", "page 23")."""
+    token = doc[start]
+    head = token.head
+    return (
+        start >= 1
+        and head.i == start - 1
+        and head.pos_ in ("PROPN", "NOUN")
+        and token.dep_ in ("nummod", "compound", "appos", "npadvmod", "dep")
+        and not head.like_num
+        and head.lower_ not in SCALES
+    )
+
+
+def _qualifier(doc: Doc, start: int) -> tuple[int, str | None]:
+    """Return the qualifier before a number, and where the figure's text then starts."""
+    for width in (3, 2, 1):
+        if start >= width:
+            phrase = " ".join(t.lower_ for t in doc[start - width : start])
+            phrase = re.sub(r"^(?:by |of |with |to )", "", phrase) if width == 3 else phrase
+            if phrase in QUALIFIERS and doc[start - width].lower_ in phrase.split()[0]:
+                return start - width, QUALIFIERS[phrase]
+    return start, None
+
+
+def _currency_start(doc: Doc, start: int, number: int) -> int:
+    """Take in a currency sign written before the number ("$1.2 billion")."""
+    if number >= 1 and doc[number - 1].lower_ in CURRENCY:
+        return min(start, number - 1)
+    return start
+
+
+def _unit_end(doc: Doc, end: int) -> int:
+    """Take in a percent sign or word after the number ("40%", "40 per cent")."""
+    if end < len(doc) and doc[end].lower_ in PERCENT:
+        return end + 1
+    if end + 1 < len(doc) and doc[end].lower_ == "per" and doc[end + 1].lower_ == "cent":
+        return end + 2
+    return end
+
+
+def _head(doc: Doc, start: int, end: int) -> Token:
+    """Return the noun or verb a number counts: its syntactic head outside the number itself."""
+    token = doc[end - 1]
+    seen = 0
+    while start <= token.i < end and token.head.i != token.i and seen < 8:
+        token = token.head
+        seen += 1
+    if token.lower_ in PERCENT and token.head.i != token.i:
+        return token.head
+    return token
+
+
+def in_highlight(story: Story, highlight: Highlight) -> list[Figure]:
+    """Return the story's figures that the bullet states: inside one of its spans of text."""
+    return [
+        f
+        for f in story.figures
+        if f.sentence in highlight.sentences
+        and any(start <= f.start and f.end <= end for start, end in highlight.spans)
+    ]
+
+
+def sources(figures: Iterable[Figure]) -> list[str]:
+    """Return the parties some figures (a bullet's) are credited to, each once, in order."""
+    return list(dict.fromkeys(f.source for f in figures if f.source))

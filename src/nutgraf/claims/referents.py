@@ -1,0 +1,392 @@
+"""Who "he", "they", "the group" and "Park" are: the one resolver of a story's referring words.
+
+Two stages ask who a word refers to, and both ask here:
+
+* **sources** (:mod:`nutgraf.claims.attribution`): "he said" is credited to the person, "the
+  group said" to the group the story named ("the Local Coordination Committees of Syria, an
+  opposition group"), "Park said" to the full name first used ("Kenny Park");
+* **bullets' openings** (:mod:`nutgraf.edit.bullets`): a bullet that opens "He said ..." gets
+  the person's name in the pronoun's place.
+
+A source and a bullet differ in what a wrong answer costs, so :meth:`Referents.resolve` takes
+a strictness. A source names a party the story already credited, and its reader sees the
+sentence it came from: the **lenient** rule takes the last party credited (a name, not a
+description) or the last named entity of the right kind within :data:`LOOKBACK` sentences.
+A bullet's opening is rewritten as a statement of fact: the **strict** rule names a person only
+when the sentence before (past any that go on about the same person unnamed) names exactly one
+person, as its leading subject, and nothing in the story says the pronoun could be someone
+else; otherwise it names no one, and the bullet is chosen otherwise.
+
+Every rule reads spaCy's dependency parse and entities (:class:`Parses`) and the story's own
+words, so it holds for any story rather than for a list of known names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nutgraf import lexicon, nlp
+from nutgraf.story import Story
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+LOOKBACK = 3
+"""Sentences before a word that may name what it refers to."""
+
+_NAMED = frozenset("PERSON ORG GPE NORP FAC".split())
+_CUT = frozenset("appos relcl acl advcl punct parataxis".split())
+_CAPITALIZED = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,2}$")
+_OPENERS = frozenset("the a an in on at but and as after when while with for".split())
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_WORDS = re.compile(r"\w+")
+
+# The strict rule's reading of gender, names and the sentences that go on about someone.
+_OTHER_GENDER = {
+    "m": re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE),
+    "f": re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE),
+}
+# A sentence that goes on about the same person without naming anyone: "He ...", "The
+# 66-year-old ...". The search for the name passes over these to the sentence before.
+_GOES_ON = {
+    "m": re.compile(r"(?:he|his)\b|the\s+(?:\S+\s+){0,2}?\d+\s*-\s*year\s*-\s*old\b", re.I),
+    "f": re.compile(r"(?:she|her)\b|the\s+(?:\S+\s+){0,2}?\d+\s*-\s*year\s*-\s*old\b", re.I),
+}
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_NAME_TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W\d_])?\.?")
+"""A word of a name: letters, with inner apostrophes, hyphens or points (O'Neill, Al-Assad)."""
+
+Credited = Callable[[int], Sequence["Span"]]
+"""The parties credited in a sentence, in text order (:mod:`nutgraf.claims.attribution`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Referent:
+    """Who a word refers to: the name to use, and where the story writes it when it does.
+
+    ``span`` is the ``(start, end)`` range of :attr:`Story.text` that holds ``text`` as it
+    stands; it is ``None`` for a name put together from two places ("Park" and, earlier,
+    "Kenny Park"'s first name).
+    """
+
+    text: str
+    span: tuple[int, int] | None = None
+
+
+class Parses:
+    """A story's sentences as spaCy docs, parsed when first asked for.
+
+    Callers that know which sentences they need parse them in one batch and hand the docs
+    over; a sentence nobody parsed is parsed when a rule has to look back to it, which most
+    never need.
+    """
+
+    def __init__(self, story: Story, docs: dict[int, Doc] | None = None) -> None:
+        self.story = story
+        self._docs = docs if docs is not None else {}
+
+    def __contains__(self, index: int) -> bool:
+        return 0 <= index < len(self.story.sentences)
+
+    def __getitem__(self, index: int) -> Doc:
+        if index not in self._docs:
+            self._docs[index] = nlp.load()(self.story.sentences[index].text)
+        return self._docs[index]
+
+
+def _no_credits(_: int) -> Sequence[Span]:
+    return ()
+
+
+class Referents:
+    """Resolves the referring words of one story, reading its sentences as needed.
+
+    ``credited`` gives the parties a sentence credits (attribution's reading of it); without
+    it, only names count.
+    """
+
+    def __init__(self, story: Story, docs: Parses, credited: Credited = _no_credits) -> None:
+        self.story = story
+        self.docs = docs
+        self.credited = credited
+
+    # -- pronouns ---------------------------------------------------------------------------
+
+    def resolve(
+        self, index: int, word: str, *, strict: bool, at: int = 0, context: str = ""
+    ) -> Referent | None:
+        """Return whom the pronoun ``word`` in sentence ``index`` refers to, or ``None``.
+
+        ``at`` is the pronoun's token in its sentence (lenient rule: only what comes before
+        it there counts). ``context`` is the text the name will be written into (strict rule:
+        a text that names the person itself later needs no name, and gets none). The strict
+        rule resolves only "he", "his", "she" and "her" at the start of a sentence.
+        """
+        if strict:
+            return self._strictly(index, word, context)
+        return self._leniently(index, word, at)
+
+    def _leniently(self, index: int, word: str, at: int) -> Referent | None:
+        """Take the last party credited or named, of the pronoun's kind, :data:`LOOKBACK` back."""
+        person = word in lexicon.PERSONAL_PRONOUNS
+        for j in range(index, max(-1, index - LOOKBACK - 1), -1):
+            if j not in self.docs:
+                continue
+            for party in reversed(self.credited(j)):
+                if party.start >= at and j == index:
+                    continue
+                if party.root.pos_ == "PROPN" and (not person or _is_person(party)):
+                    return Referent(self.name(j, party))
+            for ent in reversed(self.docs[j].ents):
+                if j == index and ent.start >= at:
+                    continue
+                if (ent.label_ == "PERSON") == person and ent.label_ in _NAMED:
+                    if len(ent) == 1:
+                        return Referent(self._full_name(j, ent.text))
+                    start = self.story.sentences[j].start + ent.start_char
+                    return Referent(ent.text, (start, start + len(ent.text)))
+        return None
+
+    def naming_sentence(self, index: int, word: str) -> int | None:
+        """Return the sentence that should name the person of sentence ``index``'s opening word.
+
+        That is the sentence before, or, past sentences that go on about the same person
+        unnamed ("He ...", "The 66-year-old ..."), the one before those, at most
+        :data:`LOOKBACK` back. ``None`` for a word the strict rule does not resolve. The
+        sentence is the one to parse for :meth:`resolve` (``strict=True``).
+        """
+        gender = lexicon.GENDERED_OPENINGS.get(word)
+        if gender is None:
+            return None
+        for before in range(index - 1, max(index - 1 - LOOKBACK, -1), -1):
+            if not _GOES_ON[gender].match(self.story.sentences[before].text):
+                return before
+        return None
+
+    def _strictly(self, index: int, word: str, context: str) -> Referent | None:
+        """Name the one person who leads the naming sentence, if no one else could be meant.
+
+        The naming sentence (:meth:`naming_sentence`) must name exactly one person, and that
+        person must lead it (see :func:`_people`), not be a possessor or an object there. The
+        name is refused when the pronoun's gender is contradicted (a pronoun of the other
+        gender from the naming sentence to this one, or a title such as "Mrs" before the name
+        anywhere in the story) and when ``context`` names the person itself. The longest
+        mention in the naming sentence is the name used.
+        """
+        naming = self.naming_sentence(index, word)
+        if naming is None:
+            return None
+        sentence = self.story.sentences[naming]
+        found = _people(sentence.start, self.docs[naming])
+        surnames = {_surname(self.story, span) for span, _ in found}
+        if len(surnames) != 1 or not any(leads for _, leads in found):
+            return None
+        (surname,) = surnames
+        gender = lexicon.GENDERED_OPENINGS[word]
+        other = "f" if gender == "m" else "m"
+        between = self.story.text[sentence.start : self.story.sentences[index].start]
+        title = re.compile(
+            rf"\b(?:{lexicon.TITLES[other]})\.?\s+(?:\S+\s+)?{re.escape(surname)}\b", re.I
+        )
+        if (
+            _OTHER_GENDER[gender].search(between)
+            or title.search(self.story.text)
+            or re.search(rf"\b{re.escape(surname)}\b", context, re.I)
+        ):
+            return None
+        start, end = max(
+            (span for span, _ in found),
+            key=lambda s: (len(self.story.text[s[0] : s[1]].split()), s[0]),
+        )
+        return Referent(self.story.text[start:end], (start, end))
+
+    # -- naming ---------------------------------------------------------------------------
+
+    def name(self, index: int, party: Span) -> str:
+        """Name a credited phrase as a reader needs it: pronouns and "the group" resolved.
+
+        "Shortest complete name" in the claims guidelines' words: "he said" becomes the person
+        last credited or named, "the group said" the group the story named before, "Park
+        said" the full name the story introduced.
+        """
+        root = party.root
+        if len(party) == 1 and root.lower_ in lexicon.CREDIT_PRONOUNS:
+            found = self.resolve(index, root.lower_, strict=False, at=root.i)
+            return found.text if found is not None else party.text
+        if root.pos_ == "PROPN" and len(party) == 1:
+            return self._full_name(index, root.text)
+        if not any(t.pos_ == "PROPN" for t in party) and party[0].lower_ in ("the", "this"):
+            found_name = self._described(index, party)
+            if found_name is not None:
+                return found_name
+        return clean(party)
+
+    def _described(self, index: int, party: Span) -> str | None:
+        """Return the named party an earlier sentence described with the same noun ("the group").
+
+        An earlier credit with the same head ("two officials with the Taiz provincial
+        government said" before "the officials said") comes first, then a named entity that
+        the story gave this noun as an appositive or a title.
+        """
+        lemma = party.root.lemma_.lower()
+        for j in range(index, max(-1, index - LOOKBACK - 1), -1):
+            if j not in self.docs:
+                continue
+            for earlier in reversed(self.credited(j)):
+                if (
+                    (j < index or earlier.end <= party.start)
+                    and earlier.root.lemma_.lower() == (lemma)
+                    and any(t.pos_ == "PROPN" for t in earlier)
+                ):
+                    return self.name(j, earlier)
+            for ent in reversed(self.docs[j].ents):
+                if ent.label_ in _NAMED and lemma in _descriptors(ent):
+                    return clean(party_of(ent.root))
+        return None
+
+    def _full_name(self, index: int, surname: str) -> str:
+        """Return the fullest form of a name the story used before ("Park" -> "Kenny Park")."""
+        sentence = self.story.sentences[index]
+        before = self.story.text[: sentence.end]
+        for match in re.finditer(rf"\b{re.escape(surname)}\b", before):
+            prefix = _CAPITALIZED.search(before[max(0, match.start() - 60) : match.start()])
+            if prefix:
+                words = prefix.group(0).split()
+                while words and words[0].lower() in _OPENERS:
+                    words.pop(0)
+                if words:
+                    return " ".join([*words, surname])
+        return surname
+
+
+def same_party(a: str, b: str) -> bool:
+    """Whether two names name one party: a word F1 of at least 0.5, a leading "the" aside.
+
+    Stories name a party more or less fully from one mention to the next ("the United
+    Nations", "United Nations", "the UN's World Food Programme"), so names are compared by
+    their words rather than whole.
+
+    >>> same_party("the United Nations", "United Nations"), same_party("police", "the army")
+    (True, False)
+    """
+    left, right = _name_words(a), _name_words(b)
+    common = sum(min(left.count(w), right.count(w)) for w in set(left))
+    if not common:
+        return False
+    precision, recall = common / len(right), common / len(left)
+    return 2 * precision * recall / (precision + recall) >= 0.5
+
+
+def _name_words(name: str) -> list[str]:
+    words = _WORDS.findall(name.lower())
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def party_of(token: Token) -> Span:
+    """Return the phrase that names a party, without appositives, clauses or a trailing comma.
+
+    A name is its entity, taken on past "of" when the name goes on ("the Local Coordination
+    Committees of Syria"); evidence is named by its owner ("Airports Council International's
+    data"); anything else is the word with what modifies it.
+    """
+    doc = token.doc
+    if token.ent_type_ in _NAMED and token.pos_ == "PROPN":
+        ent = next(e for e in doc.ents if e.start <= token.i < e.end)
+        end = max(ent.end, token.i + 1)
+        for prep in token.rights:
+            # "the Local Coordination Committees of Syria": a name that goes on past "of"
+            named = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+            if prep.lower_ == "of" and named and prep.i == end and ent.label_ != "PERSON":
+                end = named[0].right_edge.i + 1
+        return doc[ent.start : end]
+    if token.lemma_.lower() in lexicon.EVIDENCE:
+        owners = [c for c in token.children if c.dep_ == "poss"]
+        if owners:
+            owner = owners[0]
+            words = [t for t in owner.subtree if t.dep_ != "case"]
+            return doc[words[0].i : words[-1].i + 1]
+    keep = [token]
+    for child in token.children:
+        if child.dep_ not in _CUT:
+            keep.extend(child.subtree)
+    indexes = sorted(t.i for t in keep)
+    start, end = indexes[0], indexes[-1] + 1
+    for i in range(token.i + 1, end):
+        if doc[i].text in (",", ";", "--", "—", "–", "(", "-lrb-"):
+            end = i
+            break
+    while start < token.i and doc[start].lower_ in ("a", "an"):
+        start += 1
+    return doc[start:end]
+
+
+def clean(party: Span) -> str:
+    """Return a party's words without the punctuation around them."""
+    return party.text.strip(" ,;:\"“”'")
+
+
+def _people(start: int, doc: Doc) -> list[tuple[tuple[int, int], bool]]:
+    """Return the people spaCy found in a sentence, each with whether it leads the sentence.
+
+    A person leads when the sentence's first subject that is not a pronoun is the person's
+    name ("Smith, 45, was arrested", "'It hurts,' Smith said"): in "The jogger was hurt,
+    Smith said" the jogger leads, and a "he" after it is the jogger. A mention is trimmed of a
+    role before it ("striker Ian Wright": the entity recognizer includes it in lowercased
+    text) and of a possessive after it; mentions that are not plain words are left out.
+    ``start`` is the sentence's offset in the story; the spans found are in story offsets.
+    """
+    lead = next(
+        (t.i for t in doc if t.dep_ in _SUBJECTS and t.lower_ not in lexicon.OPENING_PRONOUNS),
+        len(doc),
+    )
+    found = []
+    for entity in doc.ents:
+        if entity.label_ != "PERSON":
+            continue
+        words = [(w.start(), w.end()) for w in re.finditer(r"\S+", entity.text)]
+        while words and entity.text[words[0][0] : words[0][1]].lower() in lexicon.ROLES:
+            words.pop(0)
+        if words:
+            last, end = words.pop()
+            possessive = _POSSESSIVE.search(entity.text, last, end)
+            end = possessive.start() if possessive else end
+            words += [(last, end)] if end > last else []
+        if not 0 < len(words) <= 5 or not all(
+            _NAME_TOKEN.fullmatch(entity.text, a, b) for a, b in words
+        ):
+            continue
+        offset = start + entity.start_char
+        span = (offset + words[0][0], offset + words[-1][1])
+        found.append((span, entity.start <= lead < entity.end))
+    return found
+
+
+def _surname(story: Story, span: tuple[int, int]) -> str:
+    return story.text[span[0] : span[1]].split()[-1].lower()
+
+
+def _descriptors(ent: Span) -> set[str]:
+    """Nouns the story used to describe a named party: appositives and titles before it."""
+    root = ent.root
+    words = {c.lemma_.lower() for c in root.children if c.dep_ == "appos"}
+    if root.dep_ == "appos":
+        words.add(root.head.lemma_.lower())
+    words.update(
+        t.lemma_.lower() for t in ent.doc[max(0, ent.start - 3) : ent.start] if t.pos_ == "NOUN"
+    )
+    words.update(t.lemma_.lower() for t in ent if t.pos_ == "NOUN")
+    return words
+
+
+def _is_person(party: Span) -> bool:
+    """Tell whether a credited name can be "he" or "she".
+
+    The small model often tags a person ORG, so anything named that is not a place, a
+    nationality or "the ..." qualifies.
+    """
+    return party[0].lower_ != "the" and not any(
+        t.ent_type_ in ("GPE", "LOC", "NORP", "FAC") for t in party
+    )

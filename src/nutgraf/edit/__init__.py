@@ -1,0 +1,1 @@
+"""Editing: each chosen sentence cut and opened as an editor writes a bullet."""

@@ -1,0 +1,121 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+from nutgraf.errors import NutgrafError
+from nutgraf.evaluate import peers
+from nutgraf.read.corpus import Corpus, parse
+from nutgraf.read.sentences import split
+from nutgraf.story import Sentence, Story
+
+FIXTURE = Path(__file__).parents[3] / "tests" / "fixtures" / "cnndm_sample.jsonl"
+
+
+@pytest.fixture(scope="module")
+def stories() -> list[Story]:
+    read = [parse(record) for record in Corpus(FIXTURE).records()]
+    return [split(story) for story in read if isinstance(story, Story)]
+
+
+def _story(texts: list[str], positions: list[int] | None = None) -> Story:
+    story = Story(" ".join(texts), reference=["a storm hit the town ."])
+    positions = positions if positions is not None else list(range(len(texts)))
+    story.sentences = [
+        Sentence(index, text, 0, 0, position)
+        for index, (text, position) in enumerate(zip(texts, positions, strict=True))
+    ]
+    return story
+
+
+@pytest.mark.parametrize("name", list(peers.PEERS))
+def test_peer_returns_up_to_three_story_sentences_in_document_order(
+    name: str, stories: list[Story]
+) -> None:
+    system = peers.get_system(name)
+    for story in stories:
+        real = [s.text for s in story.sentences if s.position >= 0]
+        summary = system(story)
+        assert 1 <= len(summary) <= peers.SUMMARY_SENTENCES, story.id
+        order = [real.index(text) for text in summary]
+        assert order == sorted(order), story.id
+
+
+@pytest.mark.parametrize("name", list(peers.PEERS))
+def test_peer_on_a_story_without_sentences_returns_nothing(name: str) -> None:
+    assert peers.get_system(name)(_story([])) == []
+
+
+def test_fixture_mixes_the_three_forms(stories: list[Story]) -> None:
+    forms = {(story.publisher, story.casing.value) for story in stories}
+    assert forms == {
+        ("cnn", "cased"),
+        ("cnn", "lowercased-tokenized"),
+        ("dailymail", "lowercased-tokenized"),
+    }
+
+
+def test_lead3_skips_byline_fragments() -> None:
+    story = _story(
+        [
+            "by . jane smith .",
+            "a storm hit the town .",
+            "the river rose .",
+            "schools shut .",
+            "x .",
+        ],
+        positions=[-1, 0, 1, 2, 3],
+    )
+    assert peers.lead3(story) == ["a storm hit the town .", "the river rose .", "schools shut ."]
+
+
+def test_oracle_reads_the_reference() -> None:
+    story = _story(["the river rose .", "dogs barked .", "a storm hit the town ."])
+    assert peers.oracle(story) == ["a storm hit the town ."]
+
+
+def test_summa_falls_back_to_lead_and_counts_it() -> None:
+    system = peers.SummaTextRank()
+    assert system(_story(["a storm hit the town ."])) == ["a storm hit the town ."]
+    assert system.fallbacks == 1
+    system(_story(["a storm hit the town .", "the storm hit hard .", "the town rebuilt ."]))
+    assert system.fallbacks == 1
+
+
+def test_sumy_tokenizer_keeps_sumys_words() -> None:
+    words = peers._SumyTokenizer().to_words("-lrb- cnn -rrb- he did n't pay $ 5 in the U.S. '' .")
+    assert words == ("cnn", "he", "did", "n't", "pay", "in", "the")
+
+
+@pytest.mark.parametrize(
+    ("package", "system"),
+    [("sumy", peers.SumySystem("lex_rank.LexRankSummarizer")), ("summa", peers.SummaTextRank())],
+)
+def test_missing_extra_says_how_to_install(
+    package: str, system: peers.LazySystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setitem(sys.modules, package, None)
+    with pytest.raises(NutgrafError, match=r'pip install "nutgraf\[peers\]"'):
+        system.load()
+
+
+def test_unknown_system_lists_the_known_ones() -> None:
+    with pytest.raises(NutgrafError, match="lexrank"):
+        peers.get_system("bart")
+
+
+def test_nutgraf_system_returns_its_highlights(stories: list[Story]) -> None:
+    try:
+        system = peers.get_system("nutgraf")
+    except (ImportError, NutgrafError) as error:
+        pytest.skip(f"nutgraf's model is not available yet: {error}")
+    for story in stories:
+        summary = system(story)
+        assert 1 <= len(summary) <= 4, story.id
+        assert summary == [highlight.text for highlight in story.highlights]
+        # the style stage may upper-case a first word whose opening marker it cut
+        assert all(
+            text.strip() and text.split()[0].lower() in story.text.lower() for text in summary
+        )

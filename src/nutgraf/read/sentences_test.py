@@ -1,0 +1,363 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from nutgraf.read import ingest
+from nutgraf.read.sentences import split, split_text
+from nutgraf.story import Casing, Story
+
+ROOT = Path(__file__).parents[3]
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLE = ROOT / "examples" / "000_7c7ec3b5e1da7bbe.txt"
+C, T = Casing.CASED, Casing.TOKENIZED
+
+# The hard cases of news text: input -> the sentences it must split into.
+HARD_CASES = [
+    pytest.param(
+        "The U.N. and the U.S. agreed. Gen. Smith spoke.",
+        C,
+        ["The U.N. and the U.S. agreed.", "Gen. Smith spoke."],
+        id="acronyms-and-titles",
+    ),
+    pytest.param(
+        "Mr. and Mrs. Lee met Dr. Ray on St. Mark's Square.",
+        C,
+        ["Mr. and Mrs. Lee met Dr. Ray on St. Mark's Square."],
+        id="titles-before-names",
+    ),
+    pytest.param(
+        "It began on Jan. 5 and ended Feb. 2. Talks resume Sept. 11.",
+        C,
+        ["It began on Jan. 5 and ended Feb. 2.", "Talks resume Sept. 11."],
+        id="months",
+    ),
+    pytest.param(
+        "She is ranked No. 1 in the world. He is not.",
+        C,
+        ["She is ranked No. 1 in the world.", "He is not."],
+        id="number-sign",
+    ),
+    pytest.param(
+        "Doors open at 9 a.m. Monday and close at 5 p.m. The line was long.",
+        C,
+        ["Doors open at 9 a.m. Monday and close at 5 p.m.", "The line was long."],
+        id="am-pm",
+    ),
+    pytest.param(
+        "J.K. Rowling and George W. Bush met. They talked.",
+        C,
+        ["J.K. Rowling and George W. Bush met.", "They talked."],
+        id="initials",
+    ),
+    pytest.param(
+        "He works at Apple Inc. The company grew. Acme Inc. Chairman Roe quit.",
+        C,
+        ["He works at Apple Inc.", "The company grew.", "Acme Inc. Chairman Roe quit."],
+        id="inc",
+    ),
+    pytest.param(
+        "The troops left the U.S. Army base. They moved to the U.S. He stayed.",
+        C,
+        ["The troops left the U.S. Army base.", "They moved to the U.S.", "He stayed."],
+        id="us-at-sentence-end",
+    ),
+    pytest.param(
+        'He said "no." Then he left.',
+        C,
+        ['He said "no."', "Then he left."],
+        id="straight-quote-after-period",
+    ),
+    pytest.param(
+        "\u201cI receive soldiers daily,\u201d he said. \u201cThere are rumors.\u201d "
+        "Nuland agreed.",
+        C,
+        [
+            "\u201cI receive soldiers daily,\u201d he said.",
+            "\u201cThere are rumors.\u201d",
+            "Nuland agreed.",
+        ],
+        id="curly-double-quotes",
+    ),
+    pytest.param(
+        "She called it \u2018a disgrace.\u2019 Officials denied it.",
+        C,
+        ["She called it \u2018a disgrace.\u2019", "Officials denied it."],
+        id="curly-single-quotes",
+    ),
+    pytest.param(
+        '"Why?" she asked. Who knows? Nobody! Really.',
+        C,
+        ['"Why?" she asked.', "Who knows?", "Nobody!", "Really."],
+        id="question-exclamation",
+    ),
+    pytest.param(
+        "He paused... Then he spoke. It was\u2026 Fine.",
+        C,
+        ["He paused...", "Then he spoke.", "It was\u2026", "Fine."],
+        id="ellipses",
+    ),
+    pytest.param(
+        "(CNN)Share, and your gift will be multiplied. That may sound odd.",
+        C,
+        ["Share, and your gift will be multiplied.", "That may sound odd."],
+        id="cnn-dateline-glued",
+    ),
+    pytest.param(
+        "LONDON, England (CNN) -- The queen spoke. Crowds cheered.",
+        C,
+        ["The queen spoke.", "Crowds cheered."],
+        id="place-dateline",
+    ),
+    pytest.param(
+        "(CNN) -- A storm hit. Near the Israel-Gaza border (CNN) -- is not a start.",
+        C,
+        ["A storm hit.", "Near the Israel-Gaza border (CNN) -- is not a start."],
+        id="dateline-only-at-paragraph-start",
+    ),
+    pytest.param(
+        "(EW.com) -- The show returns. The Federal Bureau (FBI) agents came.",
+        C,
+        ["The show returns.", "The Federal Bureau (FBI) agents came."],
+        id="source-dateline",
+    ),
+    pytest.param(
+        "The Federal Bureau of Investigation (FBI) said it would look.",
+        C,
+        ["The Federal Bureau of Investigation (FBI) said it would look."],
+        id="acronym-in-parentheses-is-no-dateline",
+    ),
+    pytest.param(
+        "The talks -- long delayed -- resumed. Both sides -- Iran and the U.S. -- agreed.",
+        C,
+        ["The talks -- long delayed -- resumed.", "Both sides -- Iran and the U.S. -- agreed."],
+        id="dashes",
+    ),
+    pytest.param(
+        "The river rose 3.5 meters by 10:30. It fell $1.2 million short.",
+        C,
+        ["The river rose 3.5 meters by 10:30.", "It fell $1.2 million short."],
+        id="decimals-and-times",
+    ),
+    pytest.param(
+        "First paragraph without a stop\nSecond one. Third.",
+        C,
+        ["First paragraph without a stop", "Second one.", "Third."],
+        id="newline-is-a-boundary",
+    ),
+    pytest.param(
+        "By . Jane Smith . PUBLISHED: . 12:01 EST, 3 March 2013 . | . UPDATED: . "
+        "12:01 EST, 3 March 2013 . The dog barked.",
+        C,
+        [
+            "By .",
+            "Jane Smith .",
+            "PUBLISHED: .",
+            "12:01 EST, 3 March 2013 . | .",
+            "UPDATED: .",
+            "12:01 EST, 3 March 2013 .",
+            "The dog barked.",
+        ],
+        id="daily-mail-byline-cased",
+    ),
+    pytest.param(
+        "by . jane smith . published : . 12:01 est , 3 march 2013 . | . updated : . the dog "
+        "barked .",
+        T,
+        [
+            "by .",
+            "jane smith .",
+            "published : .",
+            "12:01 est , 3 march 2013 .",
+            "| .",
+            "updated : .",
+            "the dog barked .",
+        ],
+        id="daily-mail-byline-tokenized",
+    ),
+    pytest.param(
+        "the u.s. and u.n. met . talks went on ? yes ! fine .",
+        T,
+        ["the u.s. and u.n. met .", "talks went on ?", "yes !", "fine ."],
+        id="tokenized-acronyms",
+    ),
+    pytest.param(
+        "she said ' we will go . ' he left . \" it 's over . \" they said .",
+        T,
+        ["she said ' we will go . '", "he left .", '" it \'s over . "', "they said ."],
+        id="tokenized-closing-quotes",
+    ),
+    pytest.param(
+        "he said `` stop . '' then ' nothing . ' ended . ' i was there , ' she said .",
+        T,
+        ["he said `` stop . ''", "then ' nothing . '", "ended .", "' i was there , ' she said ."],
+        id="tokenized-ptb-quotes-and-opening-quote",
+    ),
+    pytest.param(
+        "new delhi ( cnn ) in a raid , people died . more news .",
+        T,
+        ["in a raid , people died .", "more news ."],
+        id="tokenized-dateline",
+    ),
+    pytest.param(
+        "-lrb- cnn -rrb- -- the storm hit . it rained .",
+        T,
+        ["the storm hit .", "it rained ."],
+        id="tokenized-lrb-dateline",
+    ),
+    pytest.param(
+        "rates rose 3.5 % at 10:30 -- a record . end",
+        T,
+        ["rates rose 3.5 % at 10:30 -- a record .", "end"],
+        id="tokenized-decimals-dashes",
+    ),
+    pytest.param("", C, [], id="empty"),
+    pytest.param("  \n\t ", C, [], id="blank"),
+]
+
+
+@pytest.mark.parametrize(("text", "casing", "expected"), HARD_CASES)
+def test_hard_cases(text: str, casing: Casing, expected: list[str]) -> None:
+    assert [text[start:end] for start, end in split_text(text, casing)] == expected
+
+
+def _fixture_stories() -> list[Story]:
+    stories = []
+    with (FIXTURES / "sentences_stories.jsonl").open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            stories.append(ingest.from_record(json.loads(line), f"line {number}"))
+    stories.append(ingest.read_file(EXAMPLE))
+    stories.append(ingest.read_file(FIXTURES / "ingest_cnn.story"))
+    return stories
+
+
+@pytest.mark.parametrize("story", _fixture_stories(), ids=lambda s: s.id or s.source_format)
+def test_sentences_index_the_story_text(story: Story) -> None:
+    split(story)
+    assert story.sentences
+    previous_end = 0
+    for number, sentence in enumerate(story.sentences):
+        assert sentence.index == number
+        assert story.text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip() and sentence.text
+        assert sentence.start >= previous_end
+        assert any(start <= sentence.start and sentence.end <= end for start, end in story.body)
+        previous_end = sentence.end
+    positions = [sentence.position for sentence in story.sentences]
+    preamble = positions.count(-1)
+    assert positions == [-1] * preamble + list(range(len(positions) - preamble))
+
+
+def test_example_page_sentences() -> None:
+    story = split(ingest.read_file(EXAMPLE))
+    texts = [sentence.text for sentence in story.sentences]
+    assert texts[0].startswith("Syrian President Bashar al-Assad")
+    assert "\u201cI receive soldiers daily,\u201d el Kurdi added." in texts
+    assert texts[-1] == "\u201cBoth government and opp"
+    assert all(sentence.position >= 0 for sentence in story.sentences)
+    assert not any(text.endswith(("U.N.", "U.S.")) for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "casing", "preamble"),
+    [
+        ("By . Jane Smith . PUBLISHED: . 12:01 EST, 3 March 2013 . The dog barked.", C, 4),
+        ("By Jane Smith, Daily Mail Reporter\nLast updated at 12:01 PM on 3rd March 2013", C, 2),
+        ("By the time police came, he was gone. Later he returned.", C, 0),
+        ("CNN  \u2014\nThe dog barked.", C, 1),
+        ("WASHINGTON (CNN) --\nThe dog barked.", C, 1),
+        ("by . jane smith . and tom jones . follow @@ tj . the dog barked .", T, 4),
+        ("by . lego . will launch . a set .", T, 2),
+        ("by . deni kirkova . lego . will launch a set .", T, 3),
+        ("by . jane smith . rain fell . fans left .", T, 2),
+        ("the dog barked . by . jane smith .", T, 0),
+    ],
+)
+def test_byline_and_dateline_fragments_get_position_minus_one(
+    text: str, casing: Casing, preamble: int
+) -> None:
+    story = split(Story(text=text, casing=casing))
+    positions = [sentence.position for sentence in story.sentences]
+    assert positions == [-1] * preamble + list(range(len(positions) - preamble))
+
+
+@pytest.mark.parametrize(
+    ("opening", "fragments"),
+    [
+        (
+            "by . leesa smith",
+            [
+                "by .",
+                "leesa smith .",
+                "published : .",
+                "05:15 est , 9 june 2014 .",
+                "| .",
+                "updated : .",
+                "04:22 est , 10 june 2014 .",
+            ],
+        ),
+        ("by . matt barlow", ["by .", "matt barlow .", "follow @@ matt_barlow_dm ."]),
+        ("by . neil ashton", ["by .", "neil ashton .", "follow @@ neilashton _ ."]),
+    ],
+)
+def test_fixture_daily_mail_bylines(opening: str, fragments: list[str]) -> None:
+    (story,) = [split(s) for s in _fixture_stories() if s.text.startswith(opening)]
+    assert [s.text for s in story.sentences if s.position == -1] == fragments
+    first = story.sentences[len(fragments)]
+    assert first.position == 0 and len(first.text.split()) > 8
+
+
+def test_empty_body_has_no_sentences() -> None:
+    assert split(Story(text="")).sentences == []
+    assert split(Story(text="   \n\n  ")).sentences == []
+
+
+def test_split_replaces_earlier_sentences() -> None:
+    story = split(Story(text="One. Two."))
+    story.text = "Three."
+    story.body = [(0, 6)]
+    assert [s.text for s in split(story).sentences] == ["Three."]
+
+
+def test_casing_chooses_the_splitter() -> None:
+    text = "the u.s. army left . it rained ."
+    assert len(split(Story(text=text, casing=Casing.TOKENIZED)).sentences) == 2
+    assert len(split(Story(text=text, casing=Casing.CASED)).sentences) == 1
+
+
+def test_injected_splitter_is_used_and_its_spans_trimmed() -> None:
+    story = Story(text="Title line\n\n  Body one; body two.  ", body=[(0, 10), (12, 35)])
+    split(story, splitter=lambda text: [(0, len(text))])
+    assert [(s.text, s.start) for s in story.sentences] == [
+        ("Title line", 0),
+        ("Body one; body two.", 14),
+    ]
+
+
+def test_injected_splitter_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="outside a paragraph"):
+        split(Story(text="Short."), splitter=lambda text: [(0, len(text) + 5)])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "casing"),
+    [
+        ('Mr. Smith met the U.S. envoy at 10 a.m. on Jan. 5 and said "no." ', C),
+        ("the u.s. envoy said ' no . ' ", T),
+    ],
+)
+def test_five_megabytes_split_in_one_pass(sentence: str, casing: Casing) -> None:
+    repeats = 5_000_000 // len(sentence) + 1
+    text = sentence * repeats
+    spans = split_text(text, casing)
+    assert len(spans) == repeats
+    assert text[spans[-1][0] : spans[-1][1]] == sentence.strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [". " * 1_000_000, "." * 2_000_000, "a" * 2_000_000, '"' * 2_000_000, "( " * 1_000_000],
+)
+def test_pathological_input_stays_linear(text: str) -> None:
+    assert len(split_text(text)) == 1
+    assert len(split_text(text, Casing.TOKENIZED)) >= 1

@@ -1,0 +1,1 @@
+"""Running over corpora: processes or a Dask cluster, resumable batch runs, output files."""

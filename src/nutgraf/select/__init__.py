@@ -1,0 +1,1 @@
+"""Selection: which sentences of a story an editor would lift into its bullets."""

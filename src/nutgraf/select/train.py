@@ -1,0 +1,75 @@
+"""Rebuild a packaged highlight model from the CNN/DailyMail training stories.
+
+``nutgraf train [--model accurate]`` reads the JSONL(.gz) corpus, splits each story the way
+inference does, fits the model's selector
+(:class:`~nutgraf.select.selector.HighlightSelector`, or
+:class:`~nutgraf.select.accurate.selector.AccurateSelector`) against the editors' highlights
+and writes the model file that ships in the package. On this project's 2-core machine the
+43,490 shared training
+stories took 7.1 minutes (oracle labels 2.6, lexical model 0.6, sentence scorer 1.2,
+set reranker 2.1) for the default model, and 46 minutes for the accurate one, most of it
+encoding the stories (25) and training the inter-sentence head (14).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from nutgraf.read import ingest, sentences
+from nutgraf.select.models import default_model_path, selector_class
+from nutgraf.story import Story
+
+DEFAULT_TRAIN_DATA = Path("../shared/data/cnndm/train.jsonl.gz")
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """What a training run used and produced."""
+
+    stories: int
+    skipped: int
+    seconds: float
+    model: Path
+    model_bytes: int
+
+
+def _log(message: str) -> None:
+    print(f"[nutgraf train] {message}", file=sys.stderr, flush=True)
+
+
+def train(
+    data: str | Path = DEFAULT_TRAIN_DATA,
+    out: str | Path | None = None,
+    *,
+    limit: int | None = None,
+    n_jobs: int = 2,
+    verbose: bool = True,
+    model: str = "default",
+) -> TrainReport:
+    """Fit ``model``'s selector on ``data`` and save it to ``out`` (by default, the packaged file).
+
+    Rows without reference highlights, and rows that fail to parse, are skipped and counted.
+    """
+    log = _log if verbose else (lambda _: None)
+    selector = selector_class(model)(n_jobs=n_jobs)  # an unknown model or missing extra fails here
+    started = time.perf_counter()
+    stories: list[Story] = []
+    skipped = 0
+    for _, item in ingest.iter_jsonl(data):
+        if isinstance(item, Exception) or not item.reference:
+            skipped += 1
+            continue
+        stories.append(sentences.split(item))
+        if limit is not None and len(stories) >= limit:
+            break
+    log(f"read {len(stories)} stories ({skipped} skipped) from {data}")
+    selector.fit(stories, [story.reference for story in stories], progress=log)
+    target = Path(out) if out is not None else default_model_path(model)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    selector.save(target)
+    seconds = time.perf_counter() - started
+    log(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB) in {seconds / 60:.1f} min")
+    return TrainReport(len(stories), skipped, seconds, target, target.stat().st_size)

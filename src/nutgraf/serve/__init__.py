@@ -1,0 +1,1 @@
+"""Serving: the HTTP API, the SQLite store of stories and the editors' page."""
