@@ -289,8 +289,12 @@ def evaluate_command(
 @app.command("train")
 def train_command(
     data: Annotated[
-        Path, typer.Option(help="Training stories with references, as JSONL or JSONL.gz.")
-    ] = train.DEFAULT_TRAIN_DATA,
+        Path,
+        typer.Option(
+            help='Training stories with their highlights: JSONL or JSONL.gz, one {"id",'
+            ' "article", "highlights"} object a line, as the CNN/DailyMail training split.'
+        ),
+    ],
     out: Annotated[
         Path | None,
         typer.Option(help="Where to write the model.", show_default="the packaged model"),

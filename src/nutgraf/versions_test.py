@@ -62,7 +62,7 @@ def test_comparing_first_and_last_skips_the_middle_version() -> None:
     result = versions.update(_version(TIMELINE[0]), _version(TIMELINE[2]))
     assert [bullet.new for bullet in result.bullets] == [True, True, False]
     assert _values(result) == [(60, 80), (15, 20), (14400, 15000), (12, 20)]
-    # What is counted and who says so are claims.py's to word; the change is ours.
+    # What is counted and who says so are the claims stage's to word; the change is ours.
     said = str(result.changes[0])
     assert said.startswith("at least 60 → at least 80 people killed (")
     assert "Local Coordination Committees" in said

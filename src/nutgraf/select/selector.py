@@ -434,6 +434,8 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         blocked: Sequence[Collection[int]] | None = None,
     ) -> list[tuple[int, ...]]:
         """Return the reranker's best set of each story, without its blocked sentences."""
+        if not stories:
+            return []
         candidates = [
             self._candidates(story, toks, score, more, vectors, block)
             for story, toks, score, more, vectors, block in zip(

@@ -1,14 +1,15 @@
-"""Rebuild a packaged highlight model from the CNN/DailyMail training stories.
+"""Rebuild a packaged highlight model from CNN/DailyMail training stories.
 
-``nutgraf train [--model accurate]`` reads the JSONL(.gz) corpus, splits each story the way
-inference does, fits the model's selector
+``nutgraf train --data FILE [--model accurate]`` reads a JSONL(.gz) corpus of stories with
+their editors' highlights (one ``{"id", "article", "highlights"}`` object a line, the
+highlights one per line, as the CNN/DailyMail training split is distributed), splits each
+story the way inference does, fits the model's selector
 (:class:`~nutgraf.select.selector.HighlightSelector`, or
-:class:`~nutgraf.select.accurate.selector.AccurateSelector`) against the editors' highlights
-and writes the model file that ships in the package. On this project's 2-core machine the
-43,490 shared training
-stories took 7.1 minutes (oracle labels 2.6, lexical model 0.6, sentence scorer 1.2,
-set reranker 2.1) for the default model, and 46 minutes for the accurate one, most of it
-encoding the stories (25) and training the inter-sentence head (14).
+:class:`~nutgraf.select.accurate.selector.AccurateSelector`) against the highlights and writes
+the model file that ships in the package. On a 2-core machine 43,490 training stories took 7.1
+minutes (oracle labels 2.6, lexical model 0.6, sentence scorer 1.2, set reranker 2.1) for the
+default model, and 46 minutes for the accurate one, most of it encoding the stories (25) and
+training the inter-sentence head (14).
 """
 
 from __future__ import annotations
@@ -21,9 +22,6 @@ from pathlib import Path
 from nutgraf.read import ingest, sentences
 from nutgraf.select.models import default_model_path, selector_class
 from nutgraf.story import Story
-
-DEFAULT_TRAIN_DATA = Path("../shared/data/cnndm/train.jsonl.gz")
-
 
 @dataclass(frozen=True)
 class TrainReport:
@@ -41,7 +39,7 @@ def _log(message: str) -> None:
 
 
 def train(
-    data: str | Path = DEFAULT_TRAIN_DATA,
+    data: str | Path,
     out: str | Path | None = None,
     *,
     limit: int | None = None,
