@@ -48,7 +48,7 @@ from typing import Any
 
 from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
-from nutgraf import nlp, rouge
+from nutgraf import rouge
 from nutgraf.edit.openings import opening_pronoun
 from nutgraf.errors import NutgrafError
 from nutgraf.evaluate.peers import System, get_system
@@ -591,7 +591,6 @@ def _score_partition(state: _Systems, records: list[Record]) -> tuple[_Tally, li
     """Read and score one partition: its tally, and the messages of records that are no story."""
     errors: list[str] = []
     with state.lock:
-        nlp.renew()  # between partitions, as batch does: bound the vocabulary over a long run
         systems = state.loaded()
         tally = _Tally(systems)
         with _counting_fallbacks(systems, tally):
