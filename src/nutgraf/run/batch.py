@@ -145,7 +145,7 @@ def run_batch(
     ...], "figures": [[figure, ...], ...]}``: ``record`` is the story's number in the input
     (:mod:`nutgraf.read.corpus`), ``sentences[k]`` the indexes of the sentences bullet ``k`` was
     taken from, ``figures[k]`` the figures it states with their sources (as
-    :func:`nutgraf.claims.extract.figure_json` writes them; ``figures=False`` leaves them out, which
+    :func:`nutgraf.render.figure_json` writes them; ``figures=False`` leaves them out, which
     spares the parse they need and runs several times faster). Records that yield no story go
     to ``rejects_path`` (default :func:`default_rejects_path`) as ``{"record", "error",
     "raw"}``, and to ``on_reject`` as they are found.

@@ -26,7 +26,7 @@ LOCAL_WORKER_CONFIG = {
 glibc's adaptive allocator, so every array over 128 KiB goes back to the OS (7x the page faults,
 10% of the time), and the profiler samples each task's stack every 10 ms; neither is wanted for
 CPU-bound tasks that allocate in bulk. Workers started with ``dask worker`` read the same keys
-from their Dask config (the README shows how)."""
+from their Dask config (docs/batch.md shows how)."""
 
 WORKER_TIMEOUT_S = 60
 """How long to wait for a first worker to join a scheduler that has none."""
