@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-from nutgraf import nlp, pipeline
+from nutgraf import lexicon, nlp, pipeline
 from nutgraf.claims.referents import same_party
 from nutgraf.errors import NutgrafError
 from nutgraf.read import ingest
@@ -82,15 +82,14 @@ and "people killed Monday across Syria", 0.6); two tolls of one sentence do not 
 in Daraa" and "killed in Deir Ezzor", 0.25), so one town's toll never passes for a new value
 of another's. Phrases with no content words ("Twenty") are compared whole instead."""
 
-NAME_LABELS = frozenset("PERSON ORG GPE LOC FAC EVENT PRODUCT WORK_OF_ART LAW".split())
-"""spaCy entity labels that name something a reader would call a new fact. Nationalities and
-groups (``NORP``: "Syrian", "Turkish") are left out: a new adjective of nationality is no news,
-and the small model tags stray capitalized words as ``NORP`` most often."""
+NAME_LABELS = lexicon.NAME_LABELS
+"""spaCy entity labels that name something a reader would call a new fact
+(:data:`nutgraf.lexicon.NAME_LABELS`, which says why nationalities are left out)."""
 
 Kind = Literal["figure", "name", "event"]
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+# Typographic single quotes and the backtick, folded to the straight apostrophe.
+_QUOTES = str.maketrans(dict.fromkeys([q for q in lexicon.SINGLE_QUOTES if q != "'"] + ["`"], "'"))
 _POSSESSIVE = re.compile(r"'s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
@@ -316,7 +315,7 @@ def closest_overlap(text: str, old_sentences: Sequence[str]) -> float:
         return 1.0
     windows = [_words(s) for s in old_sentences]
     windows += [a + b for a, b in pairwise(windows)]
-    stop = nlp.load().Defaults.stop_words
+    stop = lexicon.spacy_stop_words()
     content = {w for w in words if w not in stop} or set(words)
     pairs = set(pairwise(words))
     best = 0.0
@@ -380,11 +379,11 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_fold(text))
+    return lexicon.LETTER_WORD.findall(_fold(text))
 
 
 def _content(text: str) -> set[str]:
-    stop = nlp.load().Defaults.stop_words
+    stop = lexicon.spacy_stop_words()
     return {word for word in _words(text) if word not in stop}
 
 

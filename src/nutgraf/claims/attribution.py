@@ -16,7 +16,6 @@ sources.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,21 +25,6 @@ from nutgraf.story import Story
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
-
-REPORTING = frozenset(
-    "say tell report announce claim estimate state add confirm reveal write note insist warn "
-    "explain allege cite suggest indicate disclose count record tweet post predict "
-    "acknowledge admit testify conclude calculate put tally".split()
-)
-"""Lemmas of verbs that credit what follows to their subject."""
-
-FINDING = frozenset("find show".split())
-"""Verbs that credit only when their subject is evidence ("a survey found", not "a jury
-found" or "the video shows")."""
-
-QUOTES = ('"', "“", "”", "``", "''")
-
-_QUOTE_MARK = re.compile(r"\"|“|”|``|''")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +68,16 @@ class Attributor:
         """Whether sentence ``index`` carries on from the one before: a quote or a pronoun."""
         doc = self.docs[index]
         text = doc.text.lstrip()
-        if text.startswith(QUOTES):
+        if text.startswith(lexicon.DOUBLE_QUOTES):
             return True
         if _leaves_quote_open(self.story.sentences[index - 1].text):
             return True
-        subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
-        return bool(subjects) and subjects[0].lower_ in ("it", "they") and not _quoted(subjects[0])
+        subjects = [t for t in doc if t.dep_ in lexicon.SUBJECT_DEPS]
+        return (
+            bool(subjects)
+            and subjects[0].lower_ in lexicon.CONTINUING_PRONOUNS
+            and not _quoted(subjects[0])
+        )
 
 
 def _leaves_quote_open(text: str) -> bool:
@@ -97,11 +85,11 @@ def _leaves_quote_open(text: str) -> bool:
 
     Straight quotes are read by position: one followed by a letter opens, any other closes.
     """
-    marks = list(_QUOTE_MARK.finditer(text))
+    marks = list(lexicon.DOUBLE_QUOTE_MARK.finditer(text))
     if not marks:
         return False
     last = marks[-1]
-    if last.group() in ("“", "``"):
+    if last.group() in lexicon.OPENING_DOUBLE_QUOTES:
         return True
     if last.group() != '"':
         return False
@@ -136,7 +124,7 @@ def _reporter(verb: Token) -> Token | None:
     said five men..."); a participle credits its agent ("deaths reported by WHO").
     """
     lemma = verb.lemma_.lower()
-    if lemma not in REPORTING and lemma not in FINDING:
+    if lemma not in lexicon.REPORTING_LEMMAS and lemma not in lexicon.FINDING_LEMMAS:
         return None
     if lemma == "claim" and any(c.lower_ == "responsibility" for c in verb.children):
         return None
@@ -154,13 +142,11 @@ def _reporter(verb: Token) -> Token | None:
         joined += [c for c in verb.lefts if c.dep_ in ("conj", "ccomp") and c.pos_ == "VERB"]
         subjects = [c for v in joined for c in v.children if c.dep_ == "nsubj"][:1]
     party = subjects[0] if subjects else (agents[0] if agents else None)
-    if party is None or (
-        party.lower_ in ("that", "which", "who", "this", "what") and not party.text.isupper()
-    ):
+    if party is None or (party.lower_ in lexicon.RELATIVE_SUBJECTS and not party.text.isupper()):
         return None  # a relative pronoun; "WHO" in capitals is the World Health Organization
     if verb.dep_ == "amod" and not agents:
         return None
-    if lemma in FINDING and party.lemma_.lower() not in lexicon.EVIDENCE:
+    if lemma in lexicon.FINDING_LEMMAS and party.lemma_.lower() not in lexicon.EVIDENCE:
         return None
     return party
 
@@ -179,14 +165,15 @@ def _may_credit(credit: Credit, token: Token) -> bool:
         return True
     low, high = sorted((token.i, credit.cue.i))
     between = token.doc[low:high]
-    return not any(t.text in QUOTES for t in between) or _quoted(token)
+    return not any(t.text in lexicon.DOUBLE_QUOTES for t in between) or _quoted(token)
 
 
 def _quoted(token: Token) -> bool:
     """Whether a token sits inside a quotation of its sentence."""
     before = token.doc[: token.i]
-    straight = sum(t.text in ('"', "``", "''") for t in before)
-    curly = sum(t.text == "“" for t in before) - sum(t.text == "”" for t in before)
+    straight = sum(t.text in lexicon.STRAIGHT_DOUBLE_QUOTES for t in before)
+    opening, closing = lexicon.CURLY_DOUBLE_QUOTES
+    curly = sum(t.text == opening for t in before) - sum(t.text == closing for t in before)
     return straight % 2 == 1 or curly > 0
 
 

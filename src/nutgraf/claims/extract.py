@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nutgraf import nlp
+from nutgraf import lexicon, nlp
 from nutgraf.claims.attribution import Attributor
 from nutgraf.claims.referents import LOOKBACK, Parses
 from nutgraf.story import Figure, Highlight, Story
@@ -85,18 +85,10 @@ QUALIFIERS = {
 }  # fmt: skip
 """Phrases before a number, mapped to the guidelines' six qualifiers."""
 
-TIME_UNITS = frozenset(
-    "second seconds minute minutes hour hours day days week weeks month months year years "
-    "decade decades century centuries night nights weekend weekends season seasons term terms "
-    "am pm a.m. p.m. o'clock".split()
-)
-"""Nouns after a number that make it a date, a time or a duration, which are not figures."""
-
 KIN = frozenset("father mother dad mum mom grandfather grandmother parent grandparent".split())
 """"father of two" reads like an age: not a figure."""
 
 CURRENCY = frozenset("$ £ € ¥ us$ c$ a$".split())
-QUOTES = frozenset(['"', "“", "”", "``", "''", "'", "‘", "’"])
 PERCENT = frozenset("% percent per-cent".split())
 
 _DIGITS = re.compile(r"^[$£€¥]?(\d[\d,]*(?:\.\d+)?)(" + "|".join(SUFFIXES) + r")?$", re.IGNORECASE)
@@ -109,9 +101,6 @@ _CANDIDATE = re.compile(
 _MEASURE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([a-z]+)$", re.IGNORECASE)
 _NOT_NUMBER = re.compile(
     r"^\d+(st|nd|rd|th)$|^\d{1,2}:\d\d|^\d+(am|pm)$|^\d+-\d+(-\d+)*$|^\d+/\d+$", re.IGNORECASE
-)
-_NAME_ENTITIES = frozenset(
-    "PERSON ORG GPE LOC FAC PRODUCT EVENT WORK_OF_ART LAW NORP LANGUAGE".split()
 )
 
 
@@ -227,7 +216,7 @@ def counted(mention: _Mention) -> str:
     head = mention.head
     if (
         head.i < mention.span.end
-        and head.dep_ in ("nsubj", "nsubjpass")
+        and head.dep_ in lexicon.SUBJECT_DEPS
         and head.head.pos_
         in (
             "VERB",
@@ -245,7 +234,7 @@ def counted(mention: _Mention) -> str:
         if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "from", "on"):
             words.extend(t for t in child.subtree if t.i < child.i + 6)
             break
-    if head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ == "VERB":
+    if head.dep_ in lexicon.SUBJECT_DEPS and head.head.pos_ == "VERB":
         words.append(head.head)
     if not any(t.is_alpha and not t.is_stop for t in words):
         return head.head.text if head.head.i != head.i else mention.span.text
@@ -367,7 +356,12 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         return True
     if after is not None and after.text == "+":
         return True
-    if before is not None and after is not None and before.text in QUOTES and after.text in QUOTES:
+    if (
+        before is not None
+        and after is not None
+        and before.text in lexicon.QUOTES
+        and after.text in lexicon.QUOTES
+    ):
         return True  # a quoted label: a page called "2.0"
     if (
         before is not None
@@ -378,7 +372,9 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         )
     ):
         return True  # "the two settled", "down the 101": a pronoun or a name
-    if following[:1] and (following[0] in TIME_UNITS or following[0] in ("old", "year-old")):
+    if following[:1] and (
+        following[0] in lexicon.TIME_UNITS or following[0] in ("old", "year-old")
+    ):
         return True
     if following[1:3] == ["out", "of"]:
         return True  # a figure of speech: "9 times out of 10"
@@ -386,21 +382,12 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         after is not None
         and after.lower_ in ("-", "-year-old")
         and following[1:2]
-        in (
-            ["year"],
-            ["years"],
-            ["year-old"],
-            ["month"],
-            ["day"],
-            ["hour"],
-            ["minute"],
-            ["week"],
-        )
+        and following[1] in lexicon.HYPHENATED_TIME_UNITS
     ):
         return True
     if last.ent_type_ in ("DATE", "TIME", "ORDINAL") and _is_calendar(doc, start):
         return True
-    if last.ent_type_ in _NAME_ENTITIES and last.ent_type_ != "NORP":
+    if last.ent_type_ in lexicon.PROPER_NAME_LABELS and last.ent_type_ != "NORP":
         return True
     if _is_year(doc, start, end) or _is_age(doc, start, end) or _is_identifier(doc, start):
         return True
@@ -438,7 +425,7 @@ def _is_calendar(doc: Doc, start: int) -> bool:
         return False
     words = {t.lower_ for t in ent}
     return (
-        bool(words & TIME_UNITS)
+        bool(words & lexicon.TIME_UNITS)
         or any(
             t.ent_type_ == "DATE" and ((t.pos_ == "PROPN" and t.is_alpha) or t.shape_ == "dddd")
             for t in ent
@@ -468,15 +455,15 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
     if before is not None and before.lower_ in ("was", "is") and bare and end == start + 1:
         subject = [t for t in before.children if t.dep_ == "nsubj"]
         return bool(subject) and (
-            subject[0].lower_ in ("he", "she", "i") or subject[0].ent_type_ == "PERSON"
+            subject[0].lower_ in lexicon.PERSON_SUBJECTS or subject[0].ent_type_ == "PERSON"
         )
     if (
         before is not None
-        and before.text in (",", "(", "-lrb-")
+        and before.text in (",", *lexicon.OPENING_PARENTHESES)
         and start >= 2
         and doc[start - 2].pos_ == "PROPN"
         and end == start + 1
-        and (after is None or after.text in (",", ")", "-rrb-", ".", ";", "and"))
+        and (after is None or after.text in (",", *lexicon.CLOSING_PARENTHESES, ".", ";", "and"))
     ):
         return True
     return doc[start].dep_ == "appos" and doc[start].head.pos_ == "PROPN"

@@ -37,27 +37,26 @@ if TYPE_CHECKING:
 LOOKBACK = 3
 """Sentences before a word that may name what it refers to."""
 
-_NAMED = frozenset("PERSON ORG GPE NORP FAC".split())
 _CUT = frozenset("appos relcl acl advcl punct parataxis".split())
-_CAPITALIZED = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,2}$")
-_OPENERS = frozenset("the a an in on at but and as after when while with for".split())
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-_WORDS = re.compile(r"\w+")
+_CAPITALIZED = re.compile(rf"(?:{lexicon.CAPITALIZED_WORD}\s+){{1,2}}$")
 
 # The strict rule's reading of gender, names and the sentences that go on about someone.
 _OTHER_GENDER = {
-    "m": re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE),
-    "f": re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE),
+    gender: re.compile(rf"\b(?:{'|'.join(lexicon.GENDER_PRONOUNS[other])})\b", re.IGNORECASE)
+    for gender, other in (("m", "f"), ("f", "m"))
 }
 # A sentence that goes on about the same person without naming anyone: "He ...", "The
 # 66-year-old ...". The search for the name passes over these to the sentence before.
 _GOES_ON = {
-    "m": re.compile(r"(?:he|his)\b|the\s+(?:\S+\s+){0,2}?\d+\s*-\s*year\s*-\s*old\b", re.I),
-    "f": re.compile(r"(?:she|her)\b|the\s+(?:\S+\s+){0,2}?\d+\s*-\s*year\s*-\s*old\b", re.I),
+    gender: re.compile(
+        "(?:"
+        + "|".join(w for w, g in lexicon.GENDERED_OPENINGS.items() if g == gender)
+        + r")\b|the\s+(?:\S+\s+){0,2}?\d+\s*-\s*year\s*-\s*old\b",
+        re.I,
+    )
+    for gender in ("m", "f")
 }
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_NAME_TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W\d_])?\.?")
-"""A word of a name: letters, with inner apostrophes, hyphens or points (O'Neill, Al-Assad)."""
+_POSSESSIVE = re.compile(f"(?:{'|'.join(lexicon.APOSTROPHES)})s?$")
 
 Credited = Callable[[int], Sequence["Span"]]
 """The parties credited in a sentence, in text order (:mod:`nutgraf.claims.attribution`)."""
@@ -143,7 +142,7 @@ class Referents:
             for ent in reversed(self.docs[j].ents):
                 if j == index and ent.start >= at:
                     continue
-                if (ent.label_ == "PERSON") == person and ent.label_ in _NAMED:
+                if (ent.label_ == "PERSON") == person and ent.label_ in lexicon.PARTY_LABELS:
                     if len(ent) == 1:
                         return Referent(self._full_name(j, ent.text))
                     start = self.story.sentences[j].start + ent.start_char
@@ -243,7 +242,7 @@ class Referents:
                 ):
                     return self.name(j, earlier)
             for ent in reversed(self.docs[j].ents):
-                if ent.label_ in _NAMED and lemma in _descriptors(ent):
+                if ent.label_ in lexicon.PARTY_LABELS and lemma in _descriptors(ent):
                     return clean(party_of(ent.root))
         return None
 
@@ -255,7 +254,7 @@ class Referents:
             prefix = _CAPITALIZED.search(before[max(0, match.start() - 60) : match.start()])
             if prefix:
                 words = prefix.group(0).split()
-                while words and words[0].lower() in _OPENERS:
+                while words and words[0].lower() in lexicon.NAME_OPENERS:
                     words.pop(0)
                 if words:
                     return " ".join([*words, surname])
@@ -281,7 +280,7 @@ def same_party(a: str, b: str) -> bool:
 
 
 def _name_words(name: str) -> list[str]:
-    words = _WORDS.findall(name.lower())
+    words = lexicon.WORD.findall(name.lower())
     return words[1:] if words[:1] == ["the"] else words
 
 
@@ -293,7 +292,7 @@ def party_of(token: Token) -> Span:
     data"); anything else is the word with what modifies it.
     """
     doc = token.doc
-    if token.ent_type_ in _NAMED and token.pos_ == "PROPN":
+    if token.ent_type_ in lexicon.PARTY_LABELS and token.pos_ == "PROPN":
         ent = next(e for e in doc.ents if e.start <= token.i < e.end)
         end = max(ent.end, token.i + 1)
         for prep in token.rights:
@@ -315,7 +314,7 @@ def party_of(token: Token) -> Span:
     indexes = sorted(t.i for t in keep)
     start, end = indexes[0], indexes[-1] + 1
     for i in range(token.i + 1, end):
-        if doc[i].text in (",", ";", "--", "—", "–", "(", "-lrb-"):
+        if doc[i].text in (",", ";", *lexicon.DASHES, *lexicon.OPENING_PARENTHESES):
             end = i
             break
     while start < token.i and doc[start].lower_ in ("a", "an"):
@@ -339,7 +338,11 @@ def _people(start: int, doc: Doc) -> list[tuple[tuple[int, int], bool]]:
     ``start`` is the sentence's offset in the story; the spans found are in story offsets.
     """
     lead = next(
-        (t.i for t in doc if t.dep_ in _SUBJECTS and t.lower_ not in lexicon.OPENING_PRONOUNS),
+        (
+            t.i
+            for t in doc
+            if t.dep_ in lexicon.SUBJECT_DEPS and t.lower_ not in lexicon.OPENING_PRONOUNS
+        ),
         len(doc),
     )
     found = []
@@ -355,7 +358,7 @@ def _people(start: int, doc: Doc) -> list[tuple[tuple[int, int], bool]]:
             end = possessive.start() if possessive else end
             words += [(last, end)] if end > last else []
         if not 0 < len(words) <= 5 or not all(
-            _NAME_TOKEN.fullmatch(entity.text, a, b) for a, b in words
+            lexicon.NAME_WORD.fullmatch(entity.text, a, b) for a, b in words
         ):
             continue
         offset = start + entity.start_char
@@ -388,5 +391,5 @@ def _is_person(party: Span) -> bool:
     nationality or "the ..." qualifies.
     """
     return party[0].lower_ != "the" and not any(
-        t.ent_type_ in ("GPE", "LOC", "NORP", "FAC") for t in party
+        t.ent_type_ in lexicon.NOT_PERSON_LABELS for t in party
     )

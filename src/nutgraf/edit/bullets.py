@@ -51,7 +51,15 @@ from nutgraf.story import Casing, Highlight, Sentence, Story
 ROUNDS = 3
 """How many times a story may be chosen again before every pronoun opening is blocked."""
 
-_CLITIC_AFTER = re.compile(r"\s*(?:'|’)(?:s|d|ll|re|ve|m)\b", re.IGNORECASE)
+_CLITIC_AFTER = re.compile(
+    r"\s*(?:"
+    + "|".join(lexicon.APOSTROPHES)
+    + ")(?:"
+    + "|".join(clitic[1:] for clitic in lexicon.CLITICS if clitic.startswith("'"))
+    + r")\b",
+    re.IGNORECASE,
+)
+"""A clitic after an opening word, either apostrophe ("He's", "He’d")."""
 _PARSE = frozenset({"tok2vec", "parser", "ner"})
 """The spaCy components resolution needs: subjects from the parser, people from the NER."""
 
@@ -92,7 +100,7 @@ def _resolve(story: Story, bullet: _Bullet, name: tuple[int, int]) -> list[Piece
     first = bullet.pieces[0]
     assert isinstance(first, tuple) and bullet.pronoun is not None
     pieces: list[Piece] = [name]
-    if bullet.pronoun in {"his", "her"}:
+    if bullet.pronoun in lexicon.GENDERED_POSSESSIVES:
         ends_in_s = story.text[name[1] - 1].lower() == "s"
         mark = "'" if ends_in_s else "'s"
         pieces.append(" " + mark if story.casing is Casing.TOKENIZED else mark)

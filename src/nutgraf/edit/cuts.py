@@ -27,22 +27,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from nutgraf import lexicon
 from nutgraf.story import Casing, Sentence, Story
 
 Piece = tuple[int, int] | str
 """A piece of a bullet: a ``(start, end)`` range of :attr:`Story.text`, or an inserted string."""
 
-WORD = re.compile(r"[A-Za-z]+")
-
 MARKER = re.compile(
-    r"(?:(?:meanwhile|however|but|and|also|still|moreover|furthermore|additionally|indeed|"
-    r"nevertheless|nonetheless|instead|besides|likewise|similarly|separately|elsewhere|"
-    r"incidentally|interestingly|ironically|crucially|significantly|notably|sadly|tragically|"
-    r"unfortunately|fortunately|luckily|thankfully|incredibly|amazingly|remarkably|"
-    r"surprisingly|bizarrely|astonishingly|curiously|so|well|anyway|in addition|in fact|"
-    r"of course|on the other hand)\s*,|(?:but|and|meanwhile)\b(?!\s*[,.;:!?]))\s*",
+    rf"(?:(?:{'|'.join(lexicon.DISCOURSE_MARKERS)})\s*,"
+    rf"|(?:{'|'.join(lexicon.BARE_DISCOURSE_MARKERS)})\b(?!\s*[,.;:!?]))\s*",
     re.IGNORECASE,
 )
+"""A discourse marker opening a sentence (:data:`nutgraf.lexicon.DISCOURSE_MARKERS`), with its
+comma and the space after it."""
 _WHEN_EMERGED = (
     r"(?:\s+(?:today|tonight|yesterday|last\s+night|this\s+(?:week|morning|afternoon|evening)|"
     r"last\s+week|on\s+\w+day))?"
@@ -64,7 +61,10 @@ _PICTURED = re.compile(
     r"|(?:\s+(?:here|above|below|left|right|centre|center))?(?=\s*[.!?]\s*$))",
     re.IGNORECASE,
 )
-_BRACKETS = re.compile(r"\s*(?:\(|-lrb-)\s*(?P<body>[^()]{1,60}?)\s*(?:\)|-rrb-)", re.IGNORECASE)
+_BRACKETS = re.compile(
+    rf"\s*{lexicon.OPENING_PARENTHESIS}\s*(?P<body>[^()]{{1,60}}?)\s*{lexicon.CLOSING_PARENTHESIS}",
+    re.IGNORECASE,
+)
 _PHOTO = re.compile(
     r"(?:pictured|photographed|shown|circled|inset|file\s+(?:photo|picture|image)|"
     r"stock\s+(?:photo|picture|image))\b.*"
@@ -77,29 +77,7 @@ _ACCORDING = re.compile(
     r",\s+(?P<cut>according\s+to\s+)(?P<source>(?:(?!``|'')[^\"“”])+?)\s*[.!?]\s*$",
     re.IGNORECASE,
 )
-_NOT_A_SOURCE = re.compile(
-    r"\b(?:according|who|whom|which|that|where|when|while|whose|because|after|before|since|"
-    r"although|though|if|unless|said|says|say|told|is|are|was|were|has|have|had|will|would|"
-    r"could|can|may|might)\b",
-    re.IGNORECASE,
-)
-_PLURAL_SOURCES = frozenset(
-    """police officials authorities reports witnesses sources experts researchers scientists
-    doctors investigators prosecutors residents activists figures statistics estimates records
-    documents analysts people friends relatives neighbours neighbors organisers organizers
-    campaigners rebels militants medics paramedics rescuers firefighters troops forces
-    officers staff students locals parents teachers lawyers attorneys historians economists
-    polls surveys studies papers filings results findings tests emails messages accounts
-    members supporters fans critics insiders aides diplomats ministers lawmakers legislators
-    guidelines numbers""".split()
-)
-_DETERMINERS = frozenset(
-    """the these those some many several both all most its his her their our two three four
-    five six seven eight nine ten dozens hundreds thousands""".split()
-)
-_APPOSITIVE_STARTS = frozenset("a an the its his her their one another".split())
-_SINGULAR_S = frozenset("times news reuters states us".split())
-_PREPOSITIONS = frozenset("of from for in at on with by to near inside".split())
+_NOT_A_SOURCE = re.compile(rf"\b(?:{'|'.join(lexicon.CLAUSE_WORDS)})\b", re.IGNORECASE)
 _MIN_WORDS = 4
 """A cut that would leave fewer words than this is not made: the sentence stays whole."""
 
@@ -115,19 +93,19 @@ def _source_verb(source: str) -> str:
     segment = [s for s in re.split(r"\s*,\s*", source.lower()) if s][-1].split()
     head = segment
     for at, word in enumerate(segment):
-        if word in _PREPOSITIONS and at:
+        if word in lexicon.PREPOSITIONS and at:
             head = segment[:at]
             break
     noun = head[-1].rstrip(".")
     plural = (
         "and" in head
-        or noun in _PLURAL_SOURCES
+        or noun in lexicon.PLURAL_SOURCES
         or (
-            head[0] in _DETERMINERS
+            head[0] in lexicon.PLURAL_DETERMINERS
             and len(head) > 1
             and noun.endswith("s")
             and not noun.endswith(("ss", "us", "is", "'s", "’s"))
-            and noun not in _SINGULAR_S
+            and noun not in lexicon.SINGULAR_S_NOUNS
         )
     )
     return "say" if plural else "says"
@@ -175,7 +153,7 @@ def _movable(source: str) -> bool:
     return (
         0 < len(source.split()) <= 16
         and _NOT_A_SOURCE.search(source) is None
-        and all(len(a) <= 8 and a[0] in _APPOSITIVE_STARTS for a in appositives)
+        and all(len(a) <= 8 and a[0] in lexicon.APPOSITIVE_STARTS for a in appositives)
     )
 
 
@@ -213,7 +191,7 @@ def pieces_of(story: Story, pieces: Sequence[Piece]) -> str:
     """
     text = "".join(story.text[p[0] : p[1]] if isinstance(p, tuple) else p for p in pieces)
     first = pieces[0] if pieces else None
-    word = WORD.match(text)
+    word = lexicon.ASCII_WORD.match(text)
     if (
         story.casing is Casing.CASED
         and isinstance(first, tuple)

@@ -12,18 +12,10 @@ from __future__ import annotations
 import re
 
 from nutgraf import lexicon
-from nutgraf.edit.cuts import MARKER, NEWS_OPENING, WORD
+from nutgraf.edit.cuts import MARKER, NEWS_OPENING
 
 # Openings skipped before the first word: quotes, brackets, dashes, in both forms of the data.
-_OPENING = re.compile(r"(?:\s+|``|''|-lrb-|--|[\"'“”‘’`(\[—–-])*", re.IGNORECASE)
-
-# "This week" and its kin point at the story's date, which every news reader has.
-_TIME_NOUNS = frozenset(
-    """week weekend month year season summer winter spring autumn morning afternoon evening
-    term century decade christmas easter""".split()
-)
-# "That the ..." opens a subject clause: that is a conjunction there, not a pronoun.
-_CLAUSE_STARTS = frozenset("the a an he she they it we i his her their its this these".split())
+_OPENING = re.compile(rf"(?:\s+|``|''|-lrb-|--|[{lexicon.QUOTE_CHARS}`(\[—–-])*", re.IGNORECASE)
 
 # The expletive "it" (dummy subject) of news prose. A pattern here reads the words after "it",
 # lowercased and with the tokenized form's spaces before clitics removed.
@@ -53,9 +45,7 @@ _JUDGED = (
     r"too early|too late|no secret|no surprise|no wonder|no coincidence|no exaggeration|"
     r"a shame|a pity|a miracle|a mystery|a wonder|a surprise|a relief)\b"
 )
-_DURATION = (
-    r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies)|a while|long)\b"
-)
+_DURATION = rf"(?:{lexicon.DURATIONS})\b"
 _COMPLEMENT = (
     r"(?:[\s,]+[^\s,]+){0,4}?[\s,]+(?:that|to|whether|if|how|why|what|when|where|who|for)\b"
 )
@@ -83,14 +73,10 @@ _EXPLETIVE_IT = re.compile(
     )
 )
 # Clitics of the tokenized form ("it 's", "is n't") joined back as cased text writes them.
-_CLITIC = re.compile(r"\s+(?=(?:'s|'d|'re|'ve|'ll|'m|n't)\b)")
+_CLITIC = re.compile(rf"\s+(?=(?:{'|'.join(lexicon.CLITICS)})\b)")
 
 # A quotation's closing mark and the words after it, for "'I was scared,' said Smith."
-_QUOTE_END = re.compile(r"[,.!?]\s*(?:''|[\"”'’])\s*(?P<after>.*)$")
-_SPEECH_VERBS = frozenset(
-    """said says told added explained admitted insisted claimed revealed wrote tweeted
-    continued recalled warned declared agreed replied asked according""".split()
-)
+_QUOTE_END = re.compile(rf"[,.!?]\s*(?:''|[{lexicon.CLOSING_QUOTE_CHARS}])\s*(?P<after>.*)$")
 
 
 def opening_pronoun(text: str) -> str | None:
@@ -135,7 +121,7 @@ def opening_pronoun(text: str) -> str | None:
         if lead is None:
             break
         start = lead.end()
-    word = WORD.match(text, start)
+    word = lexicon.ASCII_WORD.match(text, start)
     if word is None or (len(word.group()) > 1 and word.group().isupper()):
         return None
     pronoun = word.group().lower()
@@ -145,11 +131,11 @@ def opening_pronoun(text: str) -> str | None:
     following = rest.split(maxsplit=1)[0] if rest else ""
     if pronoun == "it" and _EXPLETIVE_IT.match(rest):
         return None
-    if pronoun in {"this", "that", "these", "those"} and following.strip(",") in _TIME_NOUNS:
+    if pronoun in lexicon.DEMONSTRATIVES and following.strip(",") in lexicon.CALENDAR_NOUNS:
         return None
-    if pronoun == "that" and following in _CLAUSE_STARTS:
+    if pronoun == "that" and following in lexicon.CLAUSE_STARTS:
         return None
-    quoted = any(mark in text[:start] for mark in "\"'“‘`")
+    quoted = any(mark in text[:start] for mark in lexicon.OPENING_QUOTE_CHARS + "`")
     if pronoun in lexicon.FIRST_PERSON and quoted and _speaker_named(text[start:]):
         return None
     return pronoun
@@ -166,9 +152,11 @@ def _speaker_named(quotation: str) -> bool:
     close = _QUOTE_END.search(quotation)
     if close is None:
         return False
-    words = [w.lower() for w in WORD.findall(close.group("after"))[:2]]
-    if words and words[0] in _SPEECH_VERBS:
+    words = [w.lower() for w in lexicon.ASCII_WORD.findall(close.group("after"))[:2]]
+    if words and words[0] in lexicon.SPEECH_VERBS:
         words = words[1:]
     return (
-        bool(words) and words[0] not in lexicon.OPENING_PRONOUNS and words[0] not in _SPEECH_VERBS
+        bool(words)
+        and words[0] not in lexicon.OPENING_PRONOUNS
+        and words[0] not in lexicon.SPEECH_VERBS
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from os import PathLike
@@ -23,13 +22,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from nutgraf import pipeline
+from nutgraf import lexicon, pipeline
 from nutgraf.claims.referents import same_party
 from nutgraf.errors import InputFormatError
 from nutgraf.read import ingest
 from nutgraf.story import Figure
-
-_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +113,7 @@ class ClaimsReport:
 
 def tokens(text: str) -> list[str]:
     """Lowercased word tokens, as the scorer compares sentences and names."""
-    return _TOKEN.findall(text.lower())
+    return lexicon.WORD.findall(text.lower())
 
 
 def sentences_overlap(gold: str, predicted: str) -> bool:

@@ -43,13 +43,12 @@ this module and the baselines work without them.
 from __future__ import annotations
 
 import importlib
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from nutgraf import rouge
+from nutgraf import lexicon, rouge
 from nutgraf.errors import NutgrafError
 from nutgraf.story import Story
 
@@ -134,9 +133,6 @@ class _SumyTokenizer:
     input is one sentence already, so the tokenizer alone gives the same words.
     """
 
-    # sumy.nlp.tokenizers.Tokenizer._WORD_PATTERN: a letter, then letters, apostrophes or dashes
-    _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
-
     def __init__(self) -> None:
         from nltk.tokenize import NLTKWordTokenizer  # type: ignore[import-untyped, unused-ignore]
 
@@ -144,7 +140,7 @@ class _SumyTokenizer:
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         """Split one sentence into the word tokens sumy's summarizers expect."""
-        return tuple(w for w in self._tokenizer.tokenize(sentence) if self._WORD.match(w))
+        return tuple(w for w in self._tokenizer.tokenize(sentence) if lexicon.SUMY_WORD.match(w))
 
 
 class SumySystem(LazySystem):

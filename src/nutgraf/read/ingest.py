@@ -39,6 +39,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from nutgraf import lexicon
 from nutgraf.errors import (
     DecodeError,
     EmptyStoryError,
@@ -95,13 +96,22 @@ _PAGE_HEAD_LINES = 12
 _MAX_BULLETS = 8
 _VIDEO_LINE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*[-\u2013\u2014]\s*Source:.*")
 _DATELINE_LINE = re.compile(
-    r"[^\n.?!()]{0,60}?(?:\(CNN[^()\n]{0,20}\)[\s\u2014\u2013-]*|\bCNN\s*(?:--|\u2014|\u2013)\s*)"
+    rf"[^\n.?!()]{{0,60}}?(?:{lexicon.CNN_CREDIT}[\s\u2014\u2013-]*"
+    rf"|\bCNN\s*(?:{'|'.join(lexicon.DASHES)})\s*)"
 )
-_SENTENCE_END = re.compile(r"[.?!\u2026][\"'\u201d\u2019)\]]*$")
+_SENTENCE_END = re.compile(rf"[.?!\u2026][{lexicon.CLOSING_QUOTE_CHARS})\]]*$")
 # Related-story links are headline-like: short and without end punctuation.
 _MAX_LINK_WORDS = 12
 
-_PTB_MARKS = re.compile(r" (?:[,.?!;:]|'s|n't|'re|'ll|'ve|'m|'d|-lrb-|-rrb-|``|'') ")
+# Tokens only the tokenized form writes apart: punctuation, clitics, PTB parentheses and quotes.
+_PTB_MARKS = re.compile(
+    " (?:[,.?!;:]|"
+    + "|".join(
+        re.escape(mark)
+        for mark in (*lexicon.CLITICS, *lexicon.PTB_PARENTHESES, *lexicon.PTB_QUOTES)
+    )
+    + ") "
+)
 
 
 def read(source: str | bytes, input_format: str | None = None, *, where: str = "<input>") -> Story:

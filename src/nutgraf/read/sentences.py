@@ -53,49 +53,23 @@ import re
 from collections.abc import Callable
 from functools import partial
 
+from nutgraf import lexicon
 from nutgraf.story import Casing, Sentence, Story
 
 __all__ = ["split", "split_text"]
 
 Splitter = Callable[[str], list[tuple[int, int]]]
 
-# Words that are followed by a name or a number, never by the end of a sentence (case matters:
-# "No. 1" is an abbreviation, "he said no." is not).
-_NEVER_FINAL = frozenset(
-    """Mr Mrs Ms Messrs Mmes Dr Drs Prof Gen Lt Col Maj Sgt Capt
-    Cmdr Cpl Pvt Spc Adm Brig Gov Govs Sen Sens Rep Reps Rev
-    Msgr Fr Hon Pres Supt Det Insp Atty Amb Mt Ft Jan Feb Mar
-    Apr Aug Sep Sept Oct Nov Dec No Nos Vol Vols Fig Figs Art
-    Nr vs v cf approx e.g i.e E.g I.e""".split()
-)
-
-# Words that usually sit inside a sentence but may end one ("Apple Inc.", "in Atlanta, Ga.").
-_MAY_BE_FINAL = frozenset(
-    """Inc Corp Ltd Co Cos Bros Plc Jr Sr St Ave Blvd Rd Dept
-    Univ Assn etc al Ala Ariz Ark Calif Colo Conn Del Fla Ga
-    Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb
-    Nev Okla Ore Pa Tenn Tex Va Vt Wash Wis Wyo""".split()
-)
-
-# After a word of _MAY_BE_FINAL, an acronym (U.S., a.m.) or an initial, these words start a
-# new sentence; anything else (a name: "U.S. Army", "J.K. Rowling") continues it.
-_STARTERS = frozenset(
-    """The A An He She It They We I You His Her Its Their Our My
-    Your This That These Those There Here But And Or So Yet In
-    On At For If When While After Before As Since Although
-    Though Because What Who How Why Where Which Meanwhile
-    However Still Now Then Many Some Most Both Each Other
-    Another One Such Instead Later Earlier Police Officials""".split()
-)
-
 # A sentence-final punctuation run, possessive and anchored at its first character so that a
 # long run of dots is scanned once, not once per starting position.
-_CASED_END = re.compile(r"(?<![.?!\u2026])[.?!\u2026]++[\"'\u201d\u2019)\]\u00bb]*+(?=\s)")
-_NEXT_START = re.compile(r"\s+([\"'\u201c\u2018(\[\u00ab]*+)(\S{0,24})")
+# Quotation marks of cased text that open or close a sentence, guillemets too.
+_OPENING_QUOTES = lexicon.OPENING_QUOTE_CHARS + lexicon.GUILLEMETS[0]
+_CLOSING_QUOTES = lexicon.CLOSING_QUOTE_CHARS + lexicon.GUILLEMETS[1]
+_CASED_END = re.compile(rf"(?<![.?!\u2026])[.?!\u2026]++[{_CLOSING_QUOTES})\]]*+(?=\s)")
+_NEXT_START = re.compile(rf"\s+([{_OPENING_QUOTES}(\[]*+)(\S{{0,24}})")
 _TOKEN_BEFORE = re.compile(r"\S{1,40}$")
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
-_OPENERS = "\"'\u201c\u2018([\u00ab"
-_QUOTES = "\"'\u201c\u2018\u00ab"
+_OPENERS = _OPENING_QUOTES + "(["
 
 _TOKENIZED_END = re.compile(r"(?<!\S)[.?!](?:\s++[.?!](?!\S))*+(?!\S)")
 _TOKENIZED_CLOSE = re.compile(r"\s+(''|'|\")(?!\S)")
@@ -107,23 +81,24 @@ _NON_SPACE = re.compile(r"\S")
 # parenthesis after a place must be followed by a dash, so that an opening like "The Federal
 # Bureau of Investigation (FBI) said" is never taken for one; a parenthesis that opens the
 # paragraph names the source ("(The Hollywood Reporter) Albert...").
-_PLACE = r"(?:(?:[A-Z][\w.'\u2019&-]*|de|la|del|da|el|al|of)[,.]?\s+){1,6}"
-_NAME = r"[A-Z][\w.'\u2019-]*"
-_DASH = r"(?:--|\u2014|\u2013|-(?=\s|$))"
+_PLACE = rf"(?:(?:[A-Z][\w.'\u2019&-]*|{'|'.join(lexicon.PLACE_PARTICLES)})[,.]?\s+){{1,6}}"
+_NAME = lexicon.CAPITALIZED_WORD
+_DASH = rf"(?:{'|'.join(lexicon.DASHES)}|-(?=\s|$))"
 _CASED_DATELINE = re.compile(
-    rf"[^\n?!()\"\u201c]{{0,80}}?\(CNN[^()\n]{{0,20}}\)(?:\s*{_DASH})?\s*"
+    rf"[^\n?!()\"\u201c]{{0,80}}?{lexicon.CNN_CREDIT}(?:\s*{_DASH})?\s*"
     rf"|(?:{_PLACE})?\([^()\n]{{1,30}}\)\s*{_DASH}\s*"
     rf"|\([A-Z][^()\n]{{0,30}}\)\s*"
     rf"|(?:{_NAME}\s+){{0,3}}{_NAME},\s+(?:{_NAME}\s+){{0,3}}{_DASH}\s*"
     rf"|(?:{_PLACE})?CNN\s*{_DASH}\s*"
 )
+_LRB, _RRB = lexicon.OPENING_PARENTHESIS, lexicon.CLOSING_PARENTHESIS
 _TNAME = r"(?:[a-z][\w.'\u2019-]*|-)"
 _TPLACE = r"(?:(?:[a-z][\w.'\u2019&-]*|-|,)\s+){1,9}"
 _TOKENIZED_DATELINE = re.compile(
-    rf"[^\n?!()\"]{{0,80}}?(?:\(|-lrb-)\s+cnn[\w.]*(?:\s+[a-z]+){{0,2}}\s+(?:\)|-rrb-)"
+    rf"[^\n?!()\"]{{0,80}}?{_LRB}\s+cnn[\w.]*(?:\s+[a-z]+){{0,2}}\s+{_RRB}"
     rf"(?:\s+--)?\s*"
-    rf"|(?:{_TPLACE})?(?:\(|-lrb-)\s+[^()\n]{{1,40}}?\s+(?:\)|-rrb-)\s+--\s*"
-    rf"|(?:\(|-lrb-)(?:\s+[\w.+&'\u2019-]+){{1,4}}\s+(?:\)|-rrb-)\s*"
+    rf"|(?:{_TPLACE})?{_LRB}\s+[^()\n]{{1,40}}?\s+{_RRB}\s+--\s*"
+    rf"|{_LRB}(?:\s+[\w.+&'\u2019-]+){{1,4}}\s+{_RRB}\s*"
     rf"|(?:{_TNAME}\s+){{1,5}},\s+(?:{_TNAME}\s+){{1,5}}--\s*"
     rf"|cnn\s+--\s*"
 )
@@ -132,15 +107,14 @@ _TOKENIZED_DATELINE = re.compile(
 # "By . Jane Smith . PUBLISHED: . 12:01 EST, 3 March 2013 . | . UPDATED: . ...".
 _BY_ALONE = re.compile(r"by\s*[.:]?", re.IGNORECASE)
 _BY_NAME = re.compile(r"By\s+([^.?!]+?)\s*\.?")
-_NAME_WORD = re.compile(r"[A-Z][\w.'\u2019-]*,?|and|for|of|the|de|van|von|der|la|le|du|da")
+_NAME_WORD = re.compile(rf"{lexicon.CAPITALIZED_WORD},?|{'|'.join(lexicon.BYLINE_PARTICLES)}")
 _META = re.compile(
     r"(?:published|updated|posted|created|modified)\s*:|last\s+updated\b|\||follow\s*@"
     r"|\d{1,2}\s*:\s*\d{2}\s*(?:[ap]\.?m\.?\s*)?"
-    r"(?:est|edt|gmt|bst|et|pst|pdt|cet|utc|aest|aedt)\b",
+    rf"(?:{'|'.join(lexicon.TIME_ZONES)})\b",
     re.IGNORECASE,
 )
 _BYLINE_TAIL = re.compile(r"(?:and|for)\s", re.IGNORECASE)
-_WORD = re.compile(r"\w+")
 _MAX_NAME_WORDS = 10
 _MAX_META_WORDS = 12
 _MAX_SHORT_WORDS = 1
@@ -257,7 +231,7 @@ def _split_cased(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
         if not (first.isupper() or first.isdigit()):
             continue
         if match.group().startswith(".") and not match.group().startswith(".."):
-            quoted = any(mark in _QUOTES for mark in opener)
+            quoted = any(mark in _OPENING_QUOTES for mark in opener)
             if not _ends_after_period(text, start, match.start(), word, quoted):
                 continue
         spans.append((start, match.end()))
@@ -271,10 +245,10 @@ def _ends_after_period(text: str, line_start: int, period: int, word: str, quote
     if token is None:
         return True
     before = token.group().lstrip(_OPENERS)
-    if before in _NEVER_FINAL:
+    if before in lexicon.NEVER_FINAL:
         return False
-    if before in _MAY_BE_FINAL or _ACRONYM.fullmatch(before):
-        return quoted or word.rstrip(",;:") in _STARTERS
+    if before in lexicon.MAY_BE_FINAL or _ACRONYM.fullmatch(before):
+        return quoted or word.rstrip(",;:") in lexicon.SENTENCE_STARTERS
     return True
 
 
@@ -316,7 +290,7 @@ def _preamble_length(texts: list[str], casing: Casing) -> int:
     """
     in_byline = expect_name = False
     for count, text in enumerate(texts):
-        words = len(_WORD.findall(text))
+        words = len(lexicon.WORD.findall(text))
         if _BY_ALONE.fullmatch(text):
             in_byline = expect_name = True
             continue

@@ -30,20 +30,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from nutgraf import lexicon
 from nutgraf.story import Story
 
-_WORD = re.compile(r"[a-z0-9]+")
-_QUOTE_OPEN = re.compile(r"^\s*(?:``|''|'|\"|“|‘)")
-_QUOTE_CHARS = re.compile(r"``|''|\"|“|”")
-_ATTRIBUTION = frozenset(
-    "said says told according reported reports added explained claimed announced".split()
-)
-_STOP = frozenset(
-    """a about after all also an and are as at be been but by can could did do does for from
-    had has have he her him his how i if in into is it its just me more most my n no not
-    of on one or our out over s said says she so some t than that the their them then
-    there these they this to up was we were what when where which while who will with
-    would you your""".split()
+# A sentence that opens with a quotation mark (longer marks first, so each is read whole).
+_QUOTE_OPEN = re.compile(
+    r"^\s*(?:"
+    + "|".join(re.escape(q) for q in sorted(lexicon.OPENING_QUOTES, key=lambda q: (-len(q), q)))
+    + ")"
 )
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -69,7 +63,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 def words(text: str) -> list[str]:
     """Lowercased alphanumeric words: the one tokenization every feature uses."""
-    return _WORD.findall(text.lower())
+    return lexicon.FEATURE_WORD.findall(text.lower())
 
 
 def featurize(
@@ -90,7 +84,7 @@ def featurize(
     out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
     if n == 0:
         return out
-    content = [[w for w in ws if w not in _STOP] for ws in tokens]
+    content = [[w for w in ws if w not in lexicon.STOP_WORDS] for ws in tokens]
     doc_tf: Counter[str] = Counter()
     for bag in content:
         doc_tf.update(bag)
@@ -118,10 +112,10 @@ def featurize(
         row[7] = len(unique & lead) / len(unique) if unique else 0.0
         row[8] = len(unique & seen) / len(unique) if unique else 0.0
         row[9] = bool(_QUOTE_OPEN.match(sentence.text))
-        row[10] = len(_QUOTE_CHARS.findall(sentence.text))
-        row[11] = sum(1 for w in ws if w in _ATTRIBUTION)
+        row[10] = len(lexicon.DOUBLE_QUOTE_MARK.findall(sentence.text))
+        row[11] = sum(1 for w in ws if w in lexicon.ATTRIBUTION_WORDS)
         row[12] = sum(1 for w in ws if w[0].isdigit())
-        row[13] = sentence.text.rstrip(" '\"”’").endswith("?")
+        row[13] = sentence.text.rstrip(" " + lexicon.CLOSING_QUOTE_CHARS).endswith("?")
         row[14] = n_real
         row[15] = doc_words
         row[16] = sum(idf.get(w, default_idf) for w in cs) / len(cs) if cs else 0.0

@@ -23,6 +23,7 @@ from nutgraf.read import ingest, sentences
 from nutgraf.select.models import default_model_path, selector_class
 from nutgraf.story import Story
 
+
 @dataclass(frozen=True)
 class TrainReport:
     """What a training run used and produced."""

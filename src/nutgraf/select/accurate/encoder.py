@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nutgraf import lexicon
 from nutgraf.errors import ModelError
 from nutgraf.story import Story
 
@@ -43,17 +44,7 @@ _LAYERS = 6
 _HEADS = 12
 _EXTRA_HINT = 'the accurate model needs the extra: pip install "nutgraf[accurate]"'
 
-_PTB = {
-    "-lrb-": "(",
-    "-rrb-": ")",
-    "-lsb-": "[",
-    "-rsb-": "]",
-    "-lcb-": "{",
-    "-rcb-": "}",
-    "``": '"',
-    "''": '"',
-}
-_PTB_RE = re.compile("|".join(re.escape(k) for k in _PTB))
+_PTB_RE = re.compile("|".join(re.escape(k) for k in lexicon.PTB_TOKENS))
 
 
 def _require(module: str) -> Any:
@@ -84,7 +75,7 @@ def detokenize(text: str) -> str:
     >>> detokenize("the -lrb- un -rrb- said `` no ''")
     'the ( un ) said " no "'
     """
-    return _PTB_RE.sub(lambda m: _PTB[m.group(0)], text)
+    return _PTB_RE.sub(lambda m: lexicon.PTB_TOKENS[m.group(0)], text)
 
 
 def build_graph(weights: dict[str, NDArray[np.float32]]) -> Any:
