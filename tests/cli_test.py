@@ -14,13 +14,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
+from nutgraf import pipeline
 from nutgraf.cli import app
 from nutgraf.evaluate import claims as claims_eval
-from nutgraf.read import ingest, sentences
+from nutgraf.read import ingest
 from nutgraf.select import models
 from nutgraf.select.accurate.selector import AccurateSelector
-from nutgraf.select.models import default_model_path, load_selector
+from nutgraf.select.models import load_selector
 from nutgraf.serve.store import Store
+from nutgraf.story import Story
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -176,18 +178,24 @@ def _one_error_line(result: Result) -> str:
     return lines[0]
 
 
-@pytest.mark.skipif(
-    not default_model_path("accurate").is_file(), reason="the accurate model is not packaged yet"
-)
+def _pipeline_story(selector: pipeline.Selector | None = None, model: str = "default") -> Story:
+    """The example as the pipeline summarizes it, edit stage included, outside the CLI."""
+    return pipeline.process(ingest.read_file(EXAMPLE), selector, model=model)
+
+
 @pytest.mark.usefixtures("encoder_cache", "fresh_selectors")
-def test_highlights_with_the_packaged_accurate_model_prints_bullets() -> None:
+def test_highlights_with_the_packaged_accurate_model_prints_its_bullets() -> None:
     result = runner.invoke(app, ["highlights", "--model", "accurate", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
     bullets = _bullets(result.stdout)
-    assert 1 <= len(bullets) <= 4
     assert bullets == result.stdout.splitlines()
-    texts = [s.text for s in sentences.split(ingest.read_file(EXAMPLE)).sentences]
-    assert all(bullet.removeprefix("• ") in texts for bullet in bullets)
+    expected = _pipeline_story(model="accurate")
+    assert 1 <= len(expected.highlights) <= 4
+    assert bullets == [f"• {highlight.text}" for highlight in expected.highlights]
+    # and each bullet is made of pieces of the story (the edit stage may cut a sentence)
+    for highlight in expected.highlights:
+        for start, end in highlight.spans:
+            assert expected.text[start:end].lower() in highlight.text.lower()
 
 
 @pytest.mark.usefixtures("fresh_selectors")
@@ -196,17 +204,18 @@ def test_highlights_model_accurate_runs_the_accurate_selector(
 ) -> None:
     tiny_accurate.save(tmp_path / "accurate.npz")
     _use_as_packaged(monkeypatch, tmp_path / "accurate.npz")
-    story = sentences.split(ingest.read_file(EXAMPLE))
-    (expected,) = tiny_accurate.predict([story])
-    (default,) = load_selector().predict([sentences.split(ingest.read_file(EXAMPLE))])
-    assert expected != default  # so the bullets show which model ran
+    expected = _pipeline_story(tiny_accurate)
+    default = _pipeline_story(load_selector())
+    # so the bullets show which model ran
+    assert [h.sentences for h in expected.highlights] != [h.sentences for h in default.highlights]
     result = runner.invoke(app, ["highlights", "--model", "accurate", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
-    assert _bullets(result.stdout) == [f"• {story.sentences[i].text}" for i in expected]
+    assert _bullets(result.stdout) == [f"• {h.text}" for h in expected.highlights]
     as_json = runner.invoke(app, ["highlights", "--model", "accurate", "--json", str(EXAMPLE)])
     assert as_json.exit_code == 0, as_json.output
-    chosen = [h["sentences"] for h in json.loads(as_json.stdout)["highlights"]]
-    assert chosen == [[i] for i in expected]
+    highlights = json.loads(as_json.stdout)["highlights"]
+    assert [h["text"] for h in highlights] == [h.text for h in expected.highlights]
+    assert [h["sentences"] for h in highlights] == [list(h.sentences) for h in expected.highlights]
 
 
 @pytest.mark.usefixtures("fresh_selectors")

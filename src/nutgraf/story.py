@@ -21,7 +21,7 @@ field              meaning                          written by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 import numpy as np
@@ -116,6 +116,24 @@ class Story:
     def __post_init__(self) -> None:
         if not self.body:
             self.body = [(0, len(self.text))]
+
+    def __eq__(self, other: object) -> bool:
+        """Compare field by field as the dataclass would, and ``tensor`` by value.
+
+        The generated ``__eq__`` compares tuples of fields, so two stories with distinct
+        ``tensor`` arrays raised "the truth value of an array is ambiguous". Tensors are equal
+        when both are ``None``, or when they have one shape and the same values, their NaN rows
+        (sentences not read) included.
+        """
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Story)
+        names = [f.name for f in fields(self) if f.compare and f.name != "tensor"]
+        if tuple(getattr(self, n) for n in names) != tuple(getattr(other, n) for n in names):
+            return False
+        if self.tensor is None or other.tensor is None:
+            return self.tensor is other.tensor
+        return bool(np.array_equal(self.tensor, other.tensor, equal_nan=True))
 
     @property
     def body_text(self) -> str:

@@ -1,8 +1,11 @@
+import copy
+import statistics
 import sys
 from pathlib import Path
 
 import pytest
 
+from nutgraf import rouge
 from nutgraf.errors import NutgrafError
 from nutgraf.evaluate import peers
 from nutgraf.read.corpus import Corpus, parse
@@ -106,16 +109,54 @@ def test_unknown_system_lists_the_known_ones() -> None:
         peers.get_system("bart")
 
 
-def test_nutgraf_system_returns_its_highlights(stories: list[Story]) -> None:
-    try:
-        system = peers.get_system("nutgraf")
-    except (ImportError, NutgrafError) as error:
-        pytest.skip(f"nutgraf's model is not available yet: {error}")
-    for story in stories:
+# The peers that read no reference and were not trained on news: nutgraf's trained model must
+# beat each of them on the fixture stories.
+UNSUPERVISED = ("lexrank", "textrank", "lsa", "luhn", "summa")
+
+
+def _mean_rouge(system: peers.System, stories: list[Story]) -> tuple[float, float]:
+    """Mean ROUGE-1 and ROUGE-2 F1 of ``system`` against the stories' own highlights."""
+    scores = [rouge.score(system(copy.deepcopy(story)), story.reference) for story in stories]
+    return statistics.fmean(s.rouge1 for s in scores), statistics.fmean(s.rouge2 for s in scores)
+
+
+@pytest.fixture(scope="module")
+def baselines(stories: list[Story]) -> dict[str, tuple[float, float]]:
+    return {name: _mean_rouge(peers.get_system(name), stories) for name in [*UNSUPERVISED, "lead3"]}
+
+
+@pytest.mark.parametrize("name", list(peers.NUTGRAF_SYSTEMS))
+def test_nutgraf_with_its_packaged_model_beats_the_unsupervised_peers(
+    name: str,
+    stories: list[Story],
+    baselines: dict[str, tuple[float, float]],
+    request: pytest.FixtureRequest,
+) -> None:
+    # ROUGE against the editors' highlights, which no system here wrote: a missing or unreadable
+    # packaged model fails in get_system (never a skip: the dev install has every extra), and
+    # one that loads but scores wrongly (a feature out of place, flipped labels) falls to the
+    # level of a random pick (about 0.10 ROUGE-2 here, the peers 0.11 to 0.14, nutgraf 0.18).
+    if name == "nutgraf-accurate":
+        request.getfixturevalue("encoder_cache")  # its graphs go to a session folder
+    rouge1, rouge2 = _mean_rouge(peers.get_system(name), stories)
+    for peer in UNSUPERVISED:
+        assert rouge1 > baselines[peer][0] and rouge2 > baselines[peer][1], (peer, rouge1, rouge2)
+    lead1, lead2 = baselines["lead3"]  # within two points of Lead-3, which news rarely loses to
+    assert rouge1 > lead1 - 0.02 and rouge2 > lead2 - 0.02, (rouge1, rouge2, lead1, lead2)
+
+
+def test_nutgraf_bullets_are_pieces_of_their_story(stories: list[Story]) -> None:
+    system = peers.get_system("nutgraf")
+    for original in stories:
+        story = copy.deepcopy(original)
         summary = system(story)
         assert 1 <= len(summary) <= 4, story.id
-        assert summary == [highlight.text for highlight in story.highlights]
-        # the style stage may upper-case a first word whose opening marker it cut
-        assert all(
-            text.strip() and text.split()[0].lower() in story.text.lower() for text in summary
-        )
+        assert len(summary) == len(story.highlights), story.id
+        for text, highlight in zip(summary, story.highlights, strict=True):
+            # the edit stage cuts pieces out, may put a name for an opening pronoun and turn
+            # "said" into "says", but what it keeps are spans of the story's text
+            assert highlight.spans, text
+            for start, end in highlight.spans:
+                assert original.text[start:end].lower() in text.lower(), (text, start, end)
+            kept = sum(end - start for start, end in highlight.spans)
+            assert kept >= 0.8 * len(text), text

@@ -1,11 +1,15 @@
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from nutgraf.read import ingest
+from nutgraf import lexicon
+from nutgraf.read import ingest, sentences
 from nutgraf.read.sentences import split, split_text
-from nutgraf.story import Casing, Story
+from nutgraf.story import Casing, Sentence, Story
 
 ROOT = Path(__file__).parents[3]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -354,10 +358,148 @@ def test_five_megabytes_split_in_one_pass(sentence: str, casing: Casing) -> None
     assert text[spans[-1][0] : spans[-1][1]] == sentence.strip()
 
 
+# -- linear work ------------------------------------------------------------------------
+#
+# The splitter promises time linear in the input (one scan per regex, look-ups per boundary).
+# Clocks are not a test (bench/ times things), so this counts the work the splitter asks for:
+# every call of its compiled patterns and every character a call covers (a match up to its end,
+# a failed search its whole range, a finditer the text it walked), and every character that
+# str.count/find/index scan, on n and on 4n copies of a text. Linear work grows 4 times; one
+# rescan from the start of the line per sentence would grow 16 times. (Backtracking inside one
+# regex call is invisible here; the possessive quantifiers and the look-behind of the patterns
+# guard against it, and the five-megabyte test above would not end.)
+
+_SCANS = ("count", "find", "rfind", "index", "rindex")
+
+
+class _Work:
+    """The work counted so far."""
+
+    def __init__(self) -> None:
+        self.units = 0
+
+
+class _CountedPattern:
+    """A compiled pattern that adds the work of each call to a :class:`_Work`."""
+
+    def __init__(self, pattern: re.Pattern[str], work: _Work) -> None:
+        self._pattern = pattern
+        self._work = work
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pattern, name)
+
+    def _bounds(self, text: str, pos: int, endpos: int | None) -> tuple[int, int]:
+        return pos, len(text) if endpos is None else min(endpos, len(text))
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        start, stop = self._bounds(text, pos, endpos)
+        found = self._pattern.match(text, start, stop)
+        self._work.units += 1 + (found.end() - start if found else 0)
+        return found
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        start, stop = self._bounds(text, pos, endpos)
+        self._work.units += 1 + stop - start
+        return self._pattern.fullmatch(text, start, stop)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        start, stop = self._bounds(text, pos, endpos)
+        found = self._pattern.search(text, start, stop)
+        self._work.units += 1 + (found.end() if found else stop) - start
+        return found
+
+    def findall(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Any]:
+        start, stop = self._bounds(text, pos, endpos)
+        found = self._pattern.findall(text, start, stop)
+        self._work.units += 1 + stop - start + len(found)
+        return found
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        start, stop = self._bounds(text, pos, endpos)
+        self._work.units += 1
+        for found in self._pattern.finditer(text, start, stop):
+            self._work.units += 1 + found.end() - start
+            start = found.end()
+            yield found
+        self._work.units += stop - start
+
+
+def _counted_str(work: _Work) -> type[str]:
+    """A str type whose scanning methods add the characters they scan to ``work``."""
+
+    class Counted(str):
+        __slots__ = ()
+
+        def __getitem__(self, key: Any) -> str:
+            piece = super().__getitem__(key)
+            return Counted(piece) if isinstance(key, slice) else piece
+
+    def scan(name: str) -> Any:
+        method = getattr(str, name)
+
+        def counted(self: str, sub: str, start: int = 0, end: int | None = None) -> Any:
+            stop = len(self) if end is None else min(end, len(self))
+            work.units += 1 + max(0, stop - start)
+            return method(self, sub, start, stop)
+
+        return counted
+
+    for name in _SCANS:
+        setattr(Counted, name, scan(name))
+    return Counted
+
+
+def _work_of_splitting(text: str, casing: Casing) -> tuple[int, list[Sentence]]:
+    """Split ``text`` as a story, counting the work; return it and the sentences."""
+    work = _Work()
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (sentences, lexicon):
+            for name, value in vars(module).items():
+                if isinstance(value, re.Pattern):
+                    patch.setattr(module, name, _CountedPattern(value, work))
+        story = split(Story(text=_counted_str(work)(text), casing=casing))
+    return work.units, story.sentences
+
+
+LINEAR_CASES = [
+    pytest.param('Mr. Smith met the U.S. envoy at 10 a.m. on Jan. 5 and said "no." ', C, id="news"),
+    pytest.param("He said \u201cwe will.\u201d Then J.K. Rowling left! Why? ", C, id="quotes"),
+    pytest.param("Rain fell.\nFans left. They came back at 9 p.m.\n", C, id="lines"),
+    pytest.param("By Jane Smith. PUBLISHED: 12:01 EST. ", C, id="bylines"),
+    pytest.param("the u.s. envoy said ' no . ' he left . `` yes . '' ", T, id="tokenized"),
+    pytest.param("by . jane smith . | . ", T, id="tokenized-bylines"),
+    *[
+        pytest.param(unit, casing, id=f"{name}-{casing.name.lower()}")
+        for name, unit in [
+            ("dot-space", ". "),
+            ("dots", "."),
+            ("letters", "a"),
+            ("quotes", '"'),
+            ("brackets", "( "),
+            ("initials", "A. "),
+        ]
+        for casing in (C, T)
+    ],
+]
+
+
+@pytest.mark.parametrize(("unit", "casing"), LINEAR_CASES)
+def test_splitting_does_work_linear_in_the_input(unit: str, casing: Casing) -> None:
+    copies = 20_000 // len(unit) + 1
+    small, small_sentences = _work_of_splitting(unit * copies, casing)
+    large, large_sentences = _work_of_splitting(unit * 4 * copies, casing)
+    assert small >= copies * len(unit)  # the counting sees the scan of the text at least
+    assert large <= 4.2 * small, (small, large, large / small)
+    assert len(large_sentences) <= 4 * len(small_sentences) + 1
+
+
 @pytest.mark.parametrize(
     "text",
     [". " * 1_000_000, "." * 2_000_000, "a" * 2_000_000, '"' * 2_000_000, "( " * 1_000_000],
 )
-def test_pathological_input_stays_linear(text: str) -> None:
+def test_pathological_input_is_one_sentence(text: str) -> None:
     assert len(split_text(text)) == 1
     assert len(split_text(text, Casing.TOKENIZED)) >= 1

@@ -11,8 +11,8 @@ from sklearn.base import clone
 
 from nutgraf.errors import ModelError
 from nutgraf.read import ingest, sentences
-from nutgraf.select.accurate.encoder import DIM
 from nutgraf.select.accurate import selector as accurate
+from nutgraf.select.accurate.encoder import DIM
 from nutgraf.select.accurate.selector import (
     SENTENCE_FEATURES,
     SET_FEATURES,
