@@ -144,3 +144,6 @@ def test_the_child_really_refuses_what_a_core_install_lacks(
     result = _run_core_only([["highlights", str(PAGE)]])
     assert result.returncode != 0
     assert "lxml_html_clean" in result.stderr
+    # and a broken installation is said in one line, with what to do, not a traceback
+    assert "nutgraf: error: " in result.stderr and "pip install" in result.stderr
+    assert "Traceback" not in result.stderr

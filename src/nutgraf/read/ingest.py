@@ -410,10 +410,18 @@ def _parse_html(text: str, where: str) -> Story:
     """Extract the article of an HTML page with trafilatura; the extracted text is the story.
 
     trafilatura repeats the headline as the first line; it becomes the title, not the body.
+    An installation that lacks a package trafilatura needs (``lxml_html_clean``, which pip
+    before 23.3 failed to install for it) is said in one line, not a traceback.
     """
-    import trafilatura  # imported here: it costs ~0.25 s and only HTML needs it
+    try:
+        import trafilatura  # imported here: it costs ~0.25 s and only HTML needs it
 
-    document = trafilatura.bare_extraction(text, with_metadata=True)
+        document = trafilatura.bare_extraction(text, with_metadata=True)
+    except ImportError as error:
+        raise NutgrafError(
+            f"{where}: reading HTML needs a package this installation lacks ({error}); "
+            "reinstall nutgraf with a current pip: pip install -U pip && pip install -U nutgraf"
+        ) from error
     extracted = getattr(document, "text", None) or ""
     if not extracted.strip():
         raise InputFormatError(

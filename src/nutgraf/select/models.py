@@ -12,6 +12,7 @@ the command that installs it.
 from __future__ import annotations
 
 import json
+import zipfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -62,7 +63,7 @@ def load(path: str | Path) -> HighlightSelector:
             return selector_class(meta.get("kind", "default")).from_arrays(meta, data)
     except ModelError:
         raise  # already says what is wrong, e.g. which extra to install
-    except (OSError, KeyError, ValueError) as error:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise ModelError(
             f"cannot read the model {path}: {error}; rebuild it with `nutgraf train`"
         ) from error

@@ -9,7 +9,7 @@ from nutgraf.errors import ModelError
 from nutgraf.evaluate.peers import lead3
 from nutgraf.read import ingest, sentences
 from nutgraf.rouge import score
-from nutgraf.select.models import load, load_selector
+from nutgraf.select.models import default_model_path, load, load_selector
 from nutgraf.select.selector import HighlightSelector
 from nutgraf.story import Story
 
@@ -78,6 +78,14 @@ def test_a_damaged_model_file_is_a_clear_error(tmp_path: Path) -> None:
         load(broken)
     with pytest.raises(ModelError, match="no model"):
         load_selector(tmp_path / "missing.npz")
+
+
+def test_a_truncated_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    whole = default_model_path().read_bytes()
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ModelError, match="nutgraf train"):
+        load(truncated)
 
 
 def test_choose_writes_whole_sentences_with_provenance() -> None:
