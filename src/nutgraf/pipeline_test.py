@@ -1,15 +1,15 @@
 """The one sequencer: every stage in order, for one story or many, figures as asked."""
 
 import copy
-from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pytest
 
 from nutgraf import nlp, pipeline
+from nutgraf.edit.bullets_test import Lead
 from nutgraf.read import ingest, sentences
 from nutgraf.select.models import load_selector
-from nutgraf.story import Highlight, Story
+from nutgraf.story import Story
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "000_7c7ec3b5e1da7bbe.txt"
@@ -57,35 +57,12 @@ def test_bullets_are_edited_after_selection_and_the_selector_predicts_without_wr
     assert bullet.sentences == (0,)
 
 
-class _Lead:
-    """A selector taking the first two sentences not blocked, recording each choice."""
-
-    def __init__(self) -> None:
-        self.calls: list[list[set[int]]] = []
-
-    def annotate(self, stories: Sequence[Story]) -> list[Story]:
-        return self.choose(stories)
-
-    def choose(
-        self, stories: Sequence[Story], blocked: Sequence[Collection[int]] | None = None
-    ) -> list[Story]:
-        blocks = [set(b) for b in blocked] if blocked else [set() for _ in stories]
-        self.calls.append(blocks)
-        for story, block in zip(stories, blocks, strict=True):
-            story.highlights = [
-                Highlight(s.text, (s.index,), ((s.start, s.end),), 1.0)
-                for s in story.sentences
-                if s.index not in block
-            ][:2]
-        return list(stories)
-
-
 def test_the_editing_stage_is_handed_the_selectors_choose() -> None:
     story = Story(
         "Police arrested two men on Monday. They were charged with theft. "
         "A court will hear the case in May."
     )
-    lead = _Lead()
+    lead = Lead()
     pipeline.process(story, lead, figures=None)
     assert lead.calls == [[set()], [{1}]]  # "They were charged" cannot open a bullet
     assert [h.sentences for h in story.highlights] == [(0,), (2,)]

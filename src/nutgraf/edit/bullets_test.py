@@ -19,11 +19,17 @@ def _story(text: str, casing: Casing = Casing.CASED) -> Story:
 
 
 class Lead:
-    """A chooser taking the first ``size`` sentences not blocked; it records every call."""
+    """A selector taking the first ``size`` sentences not blocked; it records every choice.
+
+    The pipeline's tests use it too, as a stand-in for the packaged selector.
+    """
 
     def __init__(self, size: int = 2) -> None:
         self.size = size
         self.calls: list[list[set[int]]] = []
+
+    def annotate(self, stories: Sequence[Story]) -> list[Story]:
+        return self.choose(stories)
 
     def choose(
         self, stories: Sequence[Story], blocked: Sequence[Collection[int]] | None = None
