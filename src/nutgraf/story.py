@@ -14,8 +14,10 @@ field              meaning                          written by
 ``reference``      the story's own highlights       :mod:`nutgraf.read.ingest`
 ``sentences``      sentences of the body            :mod:`nutgraf.read.sentences`
 ``scores``         one salience score per sentence  :mod:`nutgraf.select.selector`
-``highlights``     the chosen bullets               :mod:`nutgraf.select.selector`
+``highlights``     the chosen bullets               :mod:`nutgraf.select.selector`, then
+                                                    :mod:`nutgraf.edit.bullets`
 ``figures``        figures and who reports them     :mod:`nutgraf.claims.extract`
+``tensor``         sentence vectors                 :mod:`nutgraf.select.accurate`
 =================  ===============================  =========================
 """
 
@@ -83,7 +85,7 @@ class Highlight:
     ``sentences`` holds indexes into :attr:`Story.sentences`: the sentence the bullet states.
     ``spans`` are the ``(start, end)`` character ranges of :attr:`Story.text` its words came
     from, in the bullet's order: one per sentence when it is whole, several once
-    :mod:`nutgraf.edit.style` cuts pieces out, and first, when a name replaced an opening pronoun,
+    :mod:`nutgraf.edit.bullets` cuts pieces out, and first, when a name replaced an opening pronoun,
     that name's range in an earlier sentence.
     """
 
