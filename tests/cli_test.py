@@ -53,7 +53,7 @@ def test_highlights_json_traces_every_bullet_to_the_input_text() -> None:
         assert text[sentence["start"] : sentence["end"]] == sentence["text"]
     assert 3 <= len(story["highlights"]) <= 4
     for highlight in story["highlights"]:
-        assert len(highlight["sentences"]) == 1  # spans: the pieces of it kept (nutgraf.edit.bullets)
+        assert len(highlight["sentences"]) == 1  # spans: the pieces the editing kept
         for start, end in highlight["spans"]:
             assert text[start:end].lower() in highlight["text"].lower()
     assert len(story["reference"]) == 4  # the page's own "Story highlights"
