@@ -149,33 +149,17 @@ class Referents:
                     return Referent(ent.text, (start, start + len(ent.text)))
         return None
 
-    def naming_sentence(self, index: int, word: str) -> int | None:
-        """Return the sentence that should name the person of sentence ``index``'s opening word.
-
-        That is the sentence before, or, past sentences that go on about the same person
-        unnamed ("He ...", "The 66-year-old ..."), the one before those, at most
-        :data:`LOOKBACK` back. ``None`` for a word the strict rule does not resolve. The
-        sentence is the one to parse for :meth:`resolve` (``strict=True``).
-        """
-        gender = lexicon.GENDERED_OPENINGS.get(word)
-        if gender is None:
-            return None
-        for before in range(index - 1, max(index - 1 - LOOKBACK, -1), -1):
-            if not _GOES_ON[gender].match(self.story.sentences[before].text):
-                return before
-        return None
-
     def _strictly(self, index: int, word: str, context: str) -> Referent | None:
         """Name the one person who leads the naming sentence, if no one else could be meant.
 
-        The naming sentence (:meth:`naming_sentence`) must name exactly one person, and that
+        The naming sentence (:func:`naming_sentence`) must name exactly one person, and that
         person must lead it (see :func:`_people`), not be a possessor or an object there. The
         name is refused when the pronoun's gender is contradicted (a pronoun of the other
         gender from the naming sentence to this one, or a title such as "Mrs" before the name
         anywhere in the story) and when ``context`` names the person itself. The longest
         mention in the naming sentence is the name used.
         """
-        naming = self.naming_sentence(index, word)
+        naming = naming_sentence(self.story, index, word)
         if naming is None:
             return None
         sentence = self.story.sentences[naming]
@@ -259,6 +243,23 @@ class Referents:
                 if words:
                     return " ".join([*words, surname])
         return surname
+
+
+def naming_sentence(story: Story, index: int, word: str) -> int | None:
+    """Return the sentence that should name the person of sentence ``index``'s opening word.
+
+    That is the sentence before, or, past sentences that go on about the same person
+    unnamed ("He ...", "The 66-year-old ..."), the one before those, at most
+    :data:`LOOKBACK` back. ``None`` for a word the strict rule does not resolve. The
+    sentence is the one to parse for :meth:`Referents.resolve` (``strict=True``).
+    """
+    gender = lexicon.GENDERED_OPENINGS.get(word)
+    if gender is None:
+        return None
+    for before in range(index - 1, max(index - 1 - LOOKBACK, -1), -1):
+        if not _GOES_ON[gender].match(story.sentences[before].text):
+            return before
+    return None
 
 
 def same_party(a: str, b: str) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nutgraf.claims.referents import Parses, Referent, Referents, same_party
+from nutgraf.claims.referents import Parses, Referent, Referents, naming_sentence, same_party
 from nutgraf.read import sentences
 from nutgraf.story import Story
 
@@ -19,10 +19,10 @@ def _referents(text: str) -> Referents:
 
 
 def test_the_naming_sentence_passes_over_sentences_that_go_on_about_the_person() -> None:
-    referents = _referents(GRAVES)
-    assert referents.naming_sentence(1, "he") == 0
-    assert referents.naming_sentence(2, "his") == 0  # "He was 80." goes on about Graves
-    assert referents.naming_sentence(1, "they") is None  # not a pronoun the rule resolves
+    story = _referents(GRAVES).story
+    assert naming_sentence(story, 1, "he") == 0
+    assert naming_sentence(story, 2, "his") == 0  # "He was 80." goes on about Graves
+    assert naming_sentence(story, 1, "they") is None  # not a pronoun the rule resolves
 
 
 @pytest.mark.parametrize("strict", [True, False])

@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from nutgraf import lexicon, nlp
-from nutgraf.claims.referents import Parses, Referent, Referents
+from nutgraf.claims.referents import Parses, Referent, Referents, naming_sentence
 from nutgraf.edit.cuts import Piece, compress, merged, pieces_of
 from nutgraf.edit.openings import opening_pronoun
 from nutgraf.story import Casing, Highlight, Sentence, Story
@@ -83,7 +83,7 @@ def _naming_sentence(story: Story, bullet: _Bullet) -> int | None:
 
     ``None`` when the pronoun is not a plain "He"/"His" at the bullet's very start, or is
     contracted ("He's" may be "He is" or "He has"; a name would read as a possessive); else
-    the resolver's naming sentence (:meth:`Referents.naming_sentence`).
+    the resolver's naming sentence (:func:`nutgraf.claims.referents.naming_sentence`).
     """
     first = bullet.pieces[0]
     pronoun = bullet.pronoun
@@ -92,7 +92,7 @@ def _naming_sentence(story: Story, bullet: _Bullet) -> int | None:
     after = first[0] + len(pronoun)
     if story.text[first[0] : after].lower() != pronoun or _CLITIC_AFTER.match(story.text, after):
         return None
-    return Referents(story, Parses(story)).naming_sentence(bullet.highlight.sentences[0], pronoun)
+    return naming_sentence(story, bullet.highlight.sentences[0], pronoun)
 
 
 def _resolve(story: Story, bullet: _Bullet, name: tuple[int, int]) -> list[Piece]:

@@ -115,7 +115,8 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
     """
 
     kind: ClassVar[str] = "default"
-    """The name the model file records, so :meth:`load` rebuilds the right class."""
+    """The name the model file records, so :func:`nutgraf.select.models.load` rebuilds the
+    right class."""
 
     def __init__(
         self,
@@ -400,32 +401,37 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
             return _Scored([], [], [], [])
         vectors = self._vectors(stories)
         tokens = [[words(s.text) for s in story.sentences] for story in stories]
-        sizes = [len(story.sentences) for story in stories]
-        cuts = np.cumsum(sizes)[:-1]
-        extra = self._extra(stories, vectors)
-        scores = [np.zeros(0) for _ in stories]
-        fresh = [
-            k
-            for k, story in enumerate(stories)
-            if not (known and len(story.scores) == len(story.sentences))
+        cuts = np.cumsum([len(story.sentences) for story in stories])[:-1]
+        extra = np.split(self._extra(stories, vectors), cuts)
+        scores: list[NDArray[np.float64] | None] = [
+            np.asarray(story.scores, dtype=np.float64)
+            if known and len(story.scores) == len(story.sentences)
+            else None
+            for story in stories
         ]
-        if sum(sizes[k] for k in fresh):
-            rows = np.split(np.arange(sum(sizes)), cuts)
-            wanted = np.concatenate([rows[k] for k in fresh])
-            lexical = self._hash([stories[k] for k in fresh]) @ self.lexical_coef_
-            lexical += self.lexical_intercept_
-            features = self._features([stories[k] for k in fresh], [tokens[k] for k in fresh])
-            matrix = np.column_stack([features, lexical, extra[wanted]])
-            flat = self.scorer_.predict(matrix.astype(np.float32), num_threads=1)
-            found = np.split(
-                np.asarray(flat, dtype=np.float64), np.cumsum([sizes[k] for k in fresh])[:-1]
+        fresh = [k for k, score in enumerate(scores) if score is None]
+        found = iter(
+            self._sentence_scores(
+                [stories[k] for k in fresh], [tokens[k] for k in fresh], [extra[k] for k in fresh]
             )
-            for k, score in zip(fresh, found, strict=True):
-                scores[k] = score
-        for k, story in enumerate(stories):
-            if k not in fresh:
-                scores[k] = np.asarray(story.scores, dtype=np.float64)
-        return _Scored(tokens, scores, np.split(extra, cuts), vectors)
+        )
+        known_or_found = [score if score is not None else next(found) for score in scores]
+        return _Scored(tokens, known_or_found, extra, vectors)
+
+    def _sentence_scores(
+        self,
+        stories: Sequence[Story],
+        tokens: Sequence[Sequence[Sequence[str]]],
+        extra: Sequence[NDArray[np.float64]],
+    ) -> list[NDArray[np.float64]]:
+        """Score every sentence of the stories with the sentence scorer, in one call."""
+        sizes = [len(story.sentences) for story in stories]
+        if not sum(sizes):
+            return [np.zeros(0) for _ in stories]
+        lexical = self._hash(stories) @ self.lexical_coef_ + self.lexical_intercept_
+        matrix = np.column_stack([self._features(stories, tokens), lexical, np.concatenate(extra)])
+        flat = self.scorer_.predict(matrix.astype(np.float32), num_threads=1)
+        return np.split(np.asarray(flat, dtype=np.float64), np.cumsum(sizes)[:-1])
 
     def _choose(
         self,

@@ -49,13 +49,11 @@ def _encode_chunk(stories: Sequence[Story]) -> list[NDArray[np.float32]]:
     return load_encoder().encode_stories(stories)
 
 
-def _lacking(stories: Sequence[Story]) -> list[int]:
-    """List the stories that carry no sentence vectors yet, or vectors of other sentences."""
-    return [
-        k
-        for k, story in enumerate(stories)
-        if story.tensor is None or len(story.tensor) != len(story.sentences)
-    ]
+def _carried(story: Story) -> NDArray[np.float32] | None:
+    """Return the story's sentence vectors, unless it has none or vectors of other sentences."""
+    if story.tensor is None or len(story.tensor) != len(story.sentences):
+        return None
+    return story.tensor
 
 
 def encode(
@@ -81,12 +79,21 @@ def encode(
     return out
 
 
+def vectors_of(
+    stories: Sequence[Story], *, n_jobs: int = 1, progress: bool = False
+) -> list[NDArray[np.float32]]:
+    """Each story's sentence vectors: those it carries, else encoded now; nothing is written."""
+    carried = [_carried(story) for story in stories]
+    lacking = [story for story, tensor in zip(stories, carried, strict=True) if tensor is None]
+    encoded = iter(encode(lacking, n_jobs=n_jobs, progress=progress) if lacking else [])
+    return [tensor if tensor is not None else next(encoded) for tensor in carried]
+
+
 def ensure_vectors(stories: Sequence[Story], *, n_jobs: int = 1, progress: bool = False) -> None:
-    """Write :attr:`Story.tensor` for the stories that lack it (see :func:`encode`)."""
-    lacking = _lacking(stories)
-    vectors = encode([stories[k] for k in lacking], n_jobs=n_jobs, progress=progress)
-    for k, tensor in zip(lacking, vectors, strict=True):
-        stories[k].tensor = tensor
+    """Write :attr:`Story.tensor` for the stories that lack it (see :func:`vectors_of`)."""
+    vectors = vectors_of(stories, n_jobs=n_jobs, progress=progress)
+    for story, tensor in zip(stories, vectors, strict=True):
+        story.tensor = tensor
 
 
 def _read(
@@ -219,12 +226,7 @@ class AccurateSelector(HighlightSelector):
         )
 
     def _vectors(self, stories: Sequence[Story]) -> list[Vectors]:
-        vectors: list[Vectors] = [story.tensor for story in stories]
-        lacking = _lacking(stories)
-        if lacking:
-            for k, tensor in zip(lacking, encode([stories[k] for k in lacking]), strict=True):
-                vectors[k] = tensor
-        return vectors
+        return list(vectors_of(stories))
 
     def _extra(self, stories: Sequence[Story], vectors: Sequence[Vectors]) -> NDArray[np.float64]:
         blocks = []
