@@ -46,3 +46,11 @@ class StoreError(NutgrafError):
 
 class TooLargeError(NutgrafError):
     """The input is over the size limit the service was started with."""
+
+
+class NoArticleError(NutgrafError):
+    """A web page gives too little article text to trust: a teaser, a gallery, a page of links."""
+
+
+class LanguageError(NutgrafError):
+    """The story is not in English, the one language nutgraf reads."""

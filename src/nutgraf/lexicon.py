@@ -406,6 +406,45 @@ BYLINE_PARTICLES = ("and", "for", "of", "the", "de", "van", "von", "der", "la", 
 """Lowercase words in a byline's names ("By Jane Smith and John Doe for MailOnline", "Vincent
 van Gogh"). Unlike :data:`PLACE_PARTICLES`, connectors of names and of the publication too."""
 
+# -- web pages ----------------------------------------------------------------------------------
+
+PAGE_FURNITURE = (
+    "read more", "read next", "read also", "also read", "also on", "also:", "more:", "related",
+    "see also", "see more", "don't miss", "don’t miss", "most read", "most popular",
+    "recommended", "you may also like", "you might also like", "scroll down for video",
+    "advertisement", "sponsored", "share this", "share on", "share:", "order reprints",
+    "sign up", "subscribe", "click here", "tell us what you think", "have a tip",
+    "if you enjoyed this", "additional reporting", "reporting by", "editing by",
+    "copyright", "all rights reserved", "source:", "watch:", "video:", "listen:",
+)  # fmt: skip
+"""How a web page's own lines begin, lowercase: links to other stories, share and sign-up
+lines, credits. A line that opens with one of these (then a space, a point or a colon) is the
+page's, not the story's, whatever follows ("READ MORE: China plague outbreak confirmed")."""
+
+CALLS_TO_ACTION = (
+    "click here", "click to tweet", "sign up for", "sign up to", "subscribe to", "subscribe for",
+    "follow us on", "order reprints", "all rights reserved", "for as little as",
+)  # fmt: skip
+"""Phrases that make a whole line the page's wherever they stand in it, lowercase: no article
+sentence asks its reader to click, subscribe or follow ("Get the magazine every month. 12
+issues for £11.99. Click here for more information")."""
+
+PHOTO_CREDITS = (
+    "©", "(c)", "photo:", "photos:", "photo by", "photos by", "photograph:", "photograph by",
+    "image:", "image by", "credit:", "pictured:", "getty images", "ap photo", "file photo",
+)  # fmt: skip
+"""Marks of a photo caption or credit, lowercase, found anywhere in a line."""
+
+TIMESTAMP_OPENINGS = ("updated", "last updated", "published", "first published", "posted")
+"""Openings of a page's time stamp ("Updated at 1:23 p.m.", "Published 14:02 GMT"), lowercase;
+a line is a time stamp when one opens it and the line is short and holds a digit."""
+
+SENTENCE_END_CHARS = ".?!\u2026\u3002\uff01\uff1f"
+"""The marks that end a sentence: point, question and exclamation marks, the ellipsis, and the
+full stop and marks of Chinese and Japanese text (so that a page in another language is told
+by its language, not refused for want of English points)."""
+
+
 # -- abbreviations and sentence starts (cased text) ----------------------------------------------
 
 NEVER_FINAL = frozenset(

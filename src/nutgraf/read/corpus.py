@@ -64,22 +64,27 @@ class Record:
     name: str = ""
 
 
-def parse(record: Record, input_format: str | None = None) -> Story | NutgrafError:
+def parse(
+    record: Record, input_format: str | None = None, *, any_language: bool = False
+) -> Story | NutgrafError:
     """Read the story of ``record``, or return (not raise) the error that says what is wrong.
 
     ``input_format`` applies to the files of a folder (JSONL lines and Parquet rows have one
-    form). A folder file's story without an id of its own gets its path less the suffix, so
+    form); ``any_language`` reads stories in other languages too (see
+    :func:`nutgraf.read.ingest.read`). A folder file's story without an id of its own gets its path less the suffix, so
     that every output row names the story it came from.
     """
     if record.kind == "jsonl":
         assert isinstance(record.data, bytes)
-        return ingest.parse_line(record.data, record.where)
+        return ingest.parse_line(record.data, record.where, any_language=any_language)
     try:
         if record.kind == "parquet":
             assert isinstance(record.data, dict)
-            return ingest.from_record(record.data, record.where)
+            return ingest.from_record(record.data, record.where, any_language=any_language)
         assert isinstance(record.data, bytes)
-        story = ingest.read_bytes(record.data, record.name, input_format, where=record.where)
+        story = ingest.read_bytes(
+            record.data, record.name, input_format, where=record.where, any_language=any_language
+        )
     except NutgrafError as error:
         return error
     if story.id is None:

@@ -9,10 +9,17 @@ the first few kilobytes), so that users never have to say what they are giving:
            (the reference), a dateline, then the body with related-story links mixed in.
 ``story``  a CNN/DailyMail ``.story`` file: body paragraphs, then ``@highlight`` paragraphs.
 ``html``   a web page; trafilatura (Barbaresi 2021) keeps the article and drops menus and
-           footers, and :attr:`Story.text` is the text it extracted.
+           footers, :attr:`Story.text` is the text it extracted, and the body leaves out the
+           lines that are the page's, not the story's (:mod:`nutgraf.read.html`).
 ``jsonl``  ``{"id", "article", "highlights", "publisher", "format"}`` rows, the form of the
            project's CNN/DailyMail files; :func:`iter_jsonl` streams a whole corpus.
 =========  ======================================================================================
+
+Every form is read in one language, English: a story that is surely in another is refused with
+a :class:`~nutgraf.errors.LanguageError` naming it (:mod:`nutgraf.read.language`), unless
+``any_language=True``. The check is here, where every story is made, so that the CLI, the
+service and a batch (a reject) refuse alike; it reads the text a stage would read (for HTML,
+what was extracted) before anything else is refused.
 
 Body spans always index :attr:`Story.text` exactly as given (after UTF-8 decoding), so a
 highlight can be traced back to its characters; dropped lines (headline, video line, dateline,
@@ -44,9 +51,12 @@ from nutgraf.errors import (
     DecodeError,
     EmptyStoryError,
     InputFormatError,
+    LanguageError,
     MissingInputError,
+    NoArticleError,
     NutgrafError,
 )
+from nutgraf.read import html, language
 from nutgraf.story import Casing, Story
 
 __all__ = [
@@ -114,7 +124,13 @@ _PTB_MARKS = re.compile(
 )
 
 
-def read(source: str | bytes, input_format: str | None = None, *, where: str = "<input>") -> Story:
+def read(
+    source: str | bytes,
+    input_format: str | None = None,
+    *,
+    where: str = "<input>",
+    any_language: bool = False,
+) -> Story:
     r"""Read one story from text or bytes.
 
     >>> read(b"\xef\xbb\xbfHello there.").text
@@ -125,6 +141,7 @@ def read(source: str | bytes, input_format: str | None = None, *, where: str = "
         input_format: One of :data:`FORMATS`; ``None`` detects it with :func:`detect_format`.
             For ``"jsonl"`` the source is one JSON object.
         where: How messages name the input (a path, a line number).
+        any_language: Read a story in another language too, rather than refuse it.
 
     Returns:
         A new :class:`Story` with ``text``, ``body``, ``casing``, ``source_format`` and, where
@@ -134,13 +151,17 @@ def read(source: str | bytes, input_format: str | None = None, *, where: str = "
         DecodeError: binary input, or bytes that are not UTF-8 (the message gives the offset).
         EmptyStoryError: no text, or nothing left once headline and highlights are taken off.
         InputFormatError: an unknown ``input_format``, or input that is not in that form.
+        LanguageError: the story is surely not in English (and ``any_language`` is false).
+        NoArticleError: an HTML page with too little article text to trust.
 
     """
     text = _decode(source, where) if isinstance(source, bytes) else _check_text(source, where)
-    return _parse(text, input_format or detect_format(text), where)
+    return _parse(text, input_format or detect_format(text), where, any_language)
 
 
-def read_file(path: str | os.PathLike[str], input_format: str | None = None) -> Story:
+def read_file(
+    path: str | os.PathLike[str], input_format: str | None = None, *, any_language: bool = False
+) -> Story:
     """Read one story from a file; ``.gz`` files are decompressed first.
 
     The suffix helps detection (``.html``, ``.story``, ``.jsonl``; see :func:`detect_format`).
@@ -149,15 +170,22 @@ def read_file(path: str | os.PathLike[str], input_format: str | None = None) -> 
         MissingInputError: ``path`` does not exist or is a directory.
         DecodeError: the file is binary, a damaged gzip file, or not UTF-8.
         EmptyStoryError: see :func:`read`.
-        InputFormatError: see :func:`read`.
+        InputFormatError, LanguageError, NoArticleError: see :func:`read`.
 
     """
     file = _existing_file(path)
-    return read_bytes(file.read_bytes(), file.name, input_format, where=str(file))
+    return read_bytes(
+        file.read_bytes(), file.name, input_format, where=str(file), any_language=any_language
+    )
 
 
 def read_bytes(
-    data: bytes, name: str, input_format: str | None = None, *, where: str = "<input>"
+    data: bytes,
+    name: str,
+    input_format: str | None = None,
+    *,
+    where: str = "<input>",
+    any_language: bool = False,
 ) -> Story:
     """Read one story from the bytes of a file called ``name``, gzip-compressed or not.
 
@@ -169,7 +197,7 @@ def read_bytes(
         data = _gunzip(data, where)
         name = name.removesuffix(".gz")
     text = _decode(data, where)
-    return _parse(text, input_format or detect_format(text, name), where)
+    return _parse(text, input_format or detect_format(text, name), where, any_language)
 
 
 def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, Story | NutgrafError]]:
@@ -213,7 +241,7 @@ def jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, bytes]]:
     return _iter_lines(file, compressed)
 
 
-def from_record(record: dict[str, object], where: str) -> Story:
+def from_record(record: dict[str, object], where: str, *, any_language: bool = False) -> Story:
     r"""Make a story from one JSONL row: ``article`` is required, the other fields optional.
 
     ``highlights`` (one per line) becomes the reference; ``format`` gives the casing
@@ -226,6 +254,7 @@ def from_record(record: dict[str, object], where: str) -> Story:
     Raises:
         InputFormatError: ``article`` missing, or a field that is not a string.
         EmptyStoryError: ``article`` is blank.
+        LanguageError: ``article`` is surely not in English (and ``any_language`` is false).
 
     """
     fields: dict[str, str | None] = {}
@@ -245,6 +274,8 @@ def from_record(record: dict[str, object], where: str) -> Story:
         )
     if not article.strip():
         raise EmptyStoryError(f'{where}: "article" is empty; give the story text')
+    if not any_language:
+        _require_english(article, where)
     casing = _casing_field(fields["format"], where) or detect_casing(article)
     highlights = fields["highlights"] or ""
     return Story(
@@ -305,8 +336,8 @@ def detect_casing(text: str) -> Casing:
     return Casing.CASED
 
 
-def _parse(text: str, input_format: str, where: str) -> Story:
-    """Build the story from decoded ``text`` in the given form."""
+def _parse(text: str, input_format: str, where: str, any_language: bool) -> Story:
+    """Build the story from decoded ``text`` in the given form, refusing other languages."""
     if input_format not in FORMATS:
         raise InputFormatError(
             f"{where}: unknown input format {input_format!r}; use one of {', '.join(FORMATS)}, "
@@ -315,9 +346,11 @@ def _parse(text: str, input_format: str, where: str) -> Story:
     if not text.strip():
         raise EmptyStoryError(f"{where}: the story is empty; give a story with some text")
     if input_format == "jsonl":
-        return _parse_jsonl(text, where)
+        return _parse_jsonl(text, where, any_language)
     if input_format == "html":
-        return _parse_html(text, where)
+        return _parse_html(text, where, any_language)
+    if not any_language:
+        _require_english(text, where)
     if input_format == "page":
         return _parse_page(text, where)
     if input_format == "story":
@@ -325,12 +358,24 @@ def _parse(text: str, input_format: str, where: str) -> Story:
     return Story(text=text, body=_lines(text), source_format="plain", casing=detect_casing(text))
 
 
+def _require_english(text: str, where: str) -> None:
+    """Refuse a story that is surely not in English (:func:`nutgraf.read.language.foreign`)."""
+    found = language.foreign(text)
+    if found is not None:
+        raise LanguageError(
+            f"{where}: this story is in {found.name} ({found.code}); nutgraf reads English only;"
+            " pass --any-language (any_language in the service and the API) to run anyway"
+        )
+
+
 def _parse_page(text: str, where: str) -> Story:
     """Read a news page saved as text: headline, highlights block, dateline, body.
 
     Lines between the headline and "Story highlights" (the video line, an "Updated" stamp) are
-    page furniture. Inside the body, video lines and related-story links are dropped, except
-    that the last paragraph is always kept: a saved page is often cut off mid-sentence.
+    page furniture. Inside the body, video lines, the page's own lines ("READ MORE: ...",
+    sign-ups; :func:`nutgraf.read.html.is_furniture`) and related-story links are dropped,
+    except that the last paragraph is kept even when it looks like a link: a saved page is
+    often cut off mid-sentence.
     """
     lines = _lines(text)
     mark = next(
@@ -343,6 +388,7 @@ def _parse_page(text: str, where: str) -> Story:
         span
         for i, span in enumerate(rest)
         if not _VIDEO_LINE.fullmatch(text, *span)
+        and not html.is_furniture(text[span[0] : span[1]])
         and (i == len(rest) - 1 or not _is_related_link(text, span))
     ]
     first, first_end = lines[0]
@@ -406,42 +452,35 @@ def _parse_story(text: str, where: str) -> Story:
     )
 
 
-def _parse_html(text: str, where: str) -> Story:
-    """Extract the article of an HTML page with trafilatura; the extracted text is the story.
+def _parse_html(text: str, where: str, any_language: bool) -> Story:
+    """Read a web page: the article's lines are the text, the story's own lines the body.
 
-    trafilatura repeats the headline as the first line; it becomes the title, not the body.
-    An installation that lacks a package trafilatura needs (``lxml_html_clean``, which pip
-    before 23.3 failed to install for it) is said in one line, not a traceback.
+    The language is told from all the lines extracted, before a page is refused for want of
+    article text, so that a page in another language is named as such.
     """
-    try:
-        import trafilatura  # imported here: it costs ~0.25 s and only HTML needs it
-
-        document = trafilatura.bare_extraction(text, with_metadata=True)
-    except ImportError as error:
-        raise NutgrafError(
-            f"{where}: reading HTML needs a package this installation lacks ({error}); "
-            "reinstall nutgraf with a current pip: pip install -U pip && pip install -U nutgraf"
-        ) from error
-    extracted = getattr(document, "text", None) or ""
-    if not extracted.strip():
-        raise InputFormatError(
-            f"{where}: trafilatura found no article text in this HTML page; save the article "
-            "as text and read it with input_format='plain'"
+    article = html.extract(text, where)
+    if not article.text.strip():
+        raise NoArticleError(
+            f"no article text found in this page: trafilatura found no article in it ({where});"
+            " if it has one, save the article as text and read it as plain text"
         )
-    title = getattr(document, "title", None) or None
-    lines = _lines(extracted)
-    if title is not None and extracted[lines[0][0] : lines[0][1]] == title:
-        lines = lines[1:]
+    if not any_language:
+        _require_english(article.text, where)
+    if article.problem is not None:
+        raise NoArticleError(
+            f"no article text found in this page: {article.problem} ({where}); if it has an"
+            " article, save its text and read it as plain text"
+        )
     return Story(
-        text=extracted,
-        body=_nonempty(lines, where),
-        title=title,
+        text=article.text,
+        body=article.body,
+        title=article.title,
         source_format="html",
-        casing=detect_casing(extracted),
+        casing=detect_casing(article.text),
     )
 
 
-def _parse_jsonl(text: str, where: str) -> Story:
+def _parse_jsonl(text: str, where: str, any_language: bool) -> Story:
     """Read one JSON object as one story."""
     try:
         record = json.loads(text)
@@ -455,7 +494,7 @@ def _parse_jsonl(text: str, where: str) -> Story:
             f"{where}: not valid JSON ({error.msg} at line {error.lineno}, column "
             f"{error.colno}); fix the record or give the story as plain text"
         ) from None
-    return from_record(_object(record, where), where)
+    return from_record(_object(record, where), where, any_language=any_language)
 
 
 def _iter_lines(file: Path, compressed: bool) -> Iterator[tuple[int, bytes]]:
@@ -473,14 +512,14 @@ def _iter_lines(file: Path, compressed: bool) -> Iterator[tuple[int, bytes]]:
         ) from None
 
 
-def parse_line(raw: bytes, where: str) -> Story | NutgrafError:
+def parse_line(raw: bytes, where: str, *, any_language: bool = False) -> Story | NutgrafError:
     """Parse one JSONL line into a story, or return (not raise) the error that names it.
 
     Returned rather than raised so that a corpus reader can pass a bad line on as a reject
     and go on with the next.
     """
     try:
-        return from_record(_object(json.loads(raw), where), where)
+        return from_record(_object(json.loads(raw), where), where, any_language=any_language)
     except UnicodeDecodeError as error:
         return DecodeError(
             f"{where}: not valid UTF-8 at byte {error.start} of the line; re-save the file as UTF-8"

@@ -10,6 +10,7 @@ from nutgraf.errors import (
     EmptyStoryError,
     InputFormatError,
     MissingInputError,
+    NoArticleError,
     NutgrafError,
 )
 from nutgraf.read import ingest
@@ -166,7 +167,9 @@ def test_html_is_detected_from_content() -> None:
 
 
 def test_html_without_article_text_names_the_input() -> None:
-    with pytest.raises(InputFormatError, match=r"empty\.html: trafilatura found no article"):
+    with pytest.raises(
+        NoArticleError, match=r"^no article text found in this page: .*\(empty\.html\)"
+    ):
         ingest.read(
             "<html><head><title>T</title></head><body><script>x()</script></body></html>",
             where="empty.html",
