@@ -82,6 +82,15 @@ InputFormatOption = Annotated[
     typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
 ]
 
+AnyLanguageOption = Annotated[
+    bool,
+    typer.Option(
+        "--any-language",
+        help="Read stories in other languages too; nutgraf reads English, and refuses a story"
+        " that is surely in another language unless told so.",
+    ),
+]
+
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
@@ -116,10 +125,11 @@ def highlights_command(
         bool, typer.Option("--json", help="Print highlights with their sentences and spans.")
     ] = False,
     model: ModelOption = "default",
+    any_language: AnyLanguageOption = False,
 ) -> None:
     """Print a story's highlights, one bullet a line."""
     with _user_errors():
-        story = _read_story(file, input_format)
+        story = _read_story(file, input_format, any_language)
         pipeline.process(story, model=model)
     if as_json:
         _echo_json(render.story_json(story))
@@ -135,10 +145,12 @@ def figures_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print every field, with offsets and sentences.")
     ] = False,
+    any_language: AnyLanguageOption = False,
 ) -> None:
     """List every figure a story reports, what it counts and whom the story credits."""
     with _user_errors():
-        story = pipeline.process(_read_story(file, input_format), highlights=False, figures="all")
+        story = _read_story(file, input_format, any_language)
+        pipeline.process(story, highlights=False, figures="all")
     if as_json:
         _echo_json(render.figures_json(story))
         return
@@ -164,11 +176,12 @@ def score_figures_command(
         typer.echo(report.to_markdown())
 
 
-def _read_story(file: str, input_format: str | None) -> Story:
+def _read_story(file: str, input_format: str | None, any_language: bool) -> Story:
     """Read a story from a path, or from stdin for ``-``."""
     if file == "-":
-        return ingest.read(typer.get_binary_stream("stdin").read(), input_format, where="<stdin>")
-    return ingest.read_file(Path(file), input_format)
+        data = typer.get_binary_stream("stdin").read()
+        return ingest.read(data, input_format, where="<stdin>", any_language=any_language)
+    return ingest.read_file(Path(file), input_format, any_language=any_language)
 
 
 @app.command("batch")
@@ -215,6 +228,7 @@ def batch_command(
         bool,
         typer.Option(help="Discard an unfinished run of other input or options, and start over."),
     ] = False,
+    any_language: AnyLanguageOption = False,
 ) -> None:
     """Summarize a corpus; rerun after an interruption to finish it. Bad records are set aside."""
 
@@ -236,6 +250,7 @@ def batch_command(
                 model=model,
                 figures=figures,
                 restart=restart,
+                any_language=any_language,
                 on_reject=report,
             )
     except KeyboardInterrupt:
@@ -319,12 +334,13 @@ def update_command(
         typer.Option("--json", help="Print bullets with what is new in each, and the changes."),
     ] = False,
     model: ModelOption = "default",
+    any_language: AnyLanguageOption = False,
 ) -> None:
     """Print the newer version's highlights, NEW: on new facts, then the figures that changed."""
     with _user_errors():
         if old == new == "-":
             raise NutgrafError("only one of OLD and NEW can be read from stdin (-)")
-        stories = [_read_story(file, input_format) for file in (old, new)]
+        stories = [_read_story(file, input_format, any_language) for file in (old, new)]
         result = versions.update(*stories, model=model)
     if as_json:
         _echo_json(render.update_json(result))

@@ -15,9 +15,10 @@ The stages, each reading the :class:`~nutgraf.story.Story` and adding a layer to
    sentences (``figures="bullets"``), of every sentence (``"all"``), or none (``None``, for
    callers that read only the bullets' words, as ROUGE does; it spares the parse).
 
->>> story = process(Story("Rain fell on Monday. At least 80 homes were flooded, police said."))
+>>> story = process(Story("Heavy rain fell across the city on Monday. At least 80 homes were"
+...                       " flooded, police said."))
 >>> [h.text for h in story.highlights][:1], [(f.text, f.source) for f in story.figures]
-(['Rain fell on Monday.'], [('At least 80', 'police')])
+(['Heavy rain fell across the city on Monday.'], [('At least 80', 'police')])
 """
 
 from __future__ import annotations
@@ -107,22 +108,31 @@ def highlights(
     input_format: str | None = None,
     selector: Selector | None = None,
     model: str = "default",
+    any_language: bool = False,
 ) -> Story:
     """Read one story in any supported form and return it with its highlights.
 
-    >>> story = highlights("Rain fell on Monday. The match was called off. Fans went home.")
+    A story surely not in English is refused (:class:`~nutgraf.errors.LanguageError`) unless
+    ``any_language``; see :func:`nutgraf.read.ingest.read`.
+
+    >>> story = highlights(
+    ...     "Heavy rain fell across the city on Monday. The match at the stadium was called off.")
     >>> [h.sentences for h in story.highlights][0]
     (0,)
     """
-    return process(ingest.read(text, input_format), selector, model=model)
+    story = ingest.read(text, input_format, any_language=any_language)
+    return process(story, selector, model=model)
 
 
-def figures(text: str | bytes, input_format: str | None = None) -> list[Figure]:
+def figures(
+    text: str | bytes, input_format: str | None = None, *, any_language: bool = False
+) -> list[Figure]:
     """Read a story in any supported form and list every figure it reports, in text order.
 
     >>> [(f.text, f.value, f.source) for f in figures(
     ...     "Rain fell on Monday. At least 80 people were killed, the group said.")]
     [('At least 80', 80.0, 'the group')]
     """
-    story = process(ingest.read(text, input_format), highlights=False, figures="all")
+    story = ingest.read(text, input_format, any_language=any_language)
+    process(story, highlights=False, figures="all")
     return story.figures

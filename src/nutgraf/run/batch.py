@@ -137,6 +137,7 @@ def run_batch(
     model: str = "default",
     figures: bool = True,
     restart: bool = False,
+    any_language: bool = False,
     on_reject: Callable[[Reject], None] | None = None,
 ) -> BatchSummary:
     """Summarize every story of the corpus ``source`` into ``out_path``, or finish doing so.
@@ -148,7 +149,9 @@ def run_batch(
     :func:`nutgraf.render.figure_json` writes them; ``figures=False`` leaves them out, which
     spares the parse they need and runs several times faster). Records that yield no story go
     to ``rejects_path`` (default :func:`default_rejects_path`) as ``{"record", "error",
-    "raw"}``, and to ``on_reject`` as they are found.
+    "raw"}``, and to ``on_reject`` as they are found: among them stories in another language
+    (unless ``any_language``) and web pages with no article text to trust, refused as
+    :func:`nutgraf.read.ingest.read` refuses them.
 
     ``out_path`` ending in ``.jsonl`` or ``.parquet`` is one file; a folder (existing, a string
     ending in ``/``, or without a suffix) receives a partitioned dataset, ``part-000000.jsonl``
@@ -185,6 +188,7 @@ def run_batch(
             "limit": limit,
             "model": model if selector is None else type(selector).__name__,
             "figures": figures,
+            "any_language": any_language,
         },
     }
     selector = selector or load_selector(model=model)  # first: a typo's run leaves no files
@@ -204,7 +208,7 @@ def run_batch(
     )
     wanted = _Unfinished(partition_size, set(finished))
     partitions = corpus.partitions(stories.records(wanted, upto=limit), partition_size)
-    state = _Task(selector, figures, input_format)
+    state = _Task(selector, figures, input_format, any_language)
     with bar, runner.connect(workers, dask, state=state) as backend:
         for index, (rows, rejects) in backend.map(_summarize, partitions):
             run.save(index, rows, rejects)
@@ -289,6 +293,7 @@ class _Task:
     selector: pipeline.Selector
     figures: bool
     input_format: str | None
+    any_language: bool
 
 
 def _summarize(task: _Task, records: list[Record]) -> tuple[list[Row], list[Reject]]:
@@ -300,7 +305,7 @@ def _summarize(task: _Task, records: list[Record]) -> tuple[list[Row], list[Reje
     ready: list[tuple[int, Story]] = []
     rejects: list[Reject] = []
     for record in records:
-        story = corpus.parse(record, task.input_format)
+        story = corpus.parse(record, task.input_format, any_language=task.any_language)
         if isinstance(story, Story):
             sentences.split(story)
             if story.sentences:

@@ -16,7 +16,8 @@ Each endpoint reads one pydantic model, calls the library (:mod:`nutgraf.read.in
 =========================  ============================================================
 
 Errors are ``{"error": "<what is wrong and what to do>"}``: 400 for input the library refuses
-(a :class:`~nutgraf.errors.NutgrafError`: empty, binary, not in its format, a bad search),
+(a :class:`~nutgraf.errors.NutgrafError`: empty, binary, not in its format, not in English
+unless ``any_language``, a web page with no article text, a bad search),
 404 for an unknown id or path, 413 for a text over the size limit, 422 for fields that are
 missing, of the wrong type or outside their choices. No input gives a 500: an exception nothing
 else handles is logged and answered as a 500 only as a last resort, and the tests send bad
@@ -65,7 +66,11 @@ _BODY_SLACK = 65_536
 InputFormat = Literal["plain", "page", "story", "html", "jsonl"]
 ModelName = Literal["default", "accurate"]
 
-_WARM_UP = "Rain fell on Monday. At least 40 homes were flooded, officials said."
+# Long enough (over language.MIN_LETTERS) that warming up loads the language model too.
+_WARM_UP = (
+    "Rain fell on Monday across the north of the country. At least 40 homes were flooded,"
+    " officials said. Roads were closed and schools shut for the rest of the week."
+)
 
 
 class TextIn(BaseModel):
@@ -81,6 +86,11 @@ class TextIn(BaseModel):
     text: str = Field(description="The story: plain text, a saved page, a .story file or HTML.")
     format: InputFormat | None = Field(
         default=None, description="How to read the text; guessed when left out."
+    )
+    any_language: bool = Field(
+        default=False,
+        description="Read a story in another language too; nutgraf reads English and answers"
+        " 400 for a story that is surely in another language.",
     )
 
 
@@ -186,7 +196,8 @@ class PageOut(BaseModel):
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
-        400: "Input the library refuses: empty, binary, not in its format, a bad search.",
+        400: "Input the library refuses: empty, binary, not in its format, not in English, a"
+        " page with no article text, a bad search.",
         404: "No stored story has that id.",
         413: "The text is over the server's size limit.",
         422: "A field is missing, of the wrong type or not one of its choices.",
@@ -238,7 +249,7 @@ def create_app(
                 f"the text is {size:,} bytes; this server takes up to {max_text_bytes:,}"
                 " (nutgraf serve --max-text-bytes)"
             )
-        return ingest.read(body.text, body.format, where="text")
+        return ingest.read(body.text, body.format, where="text", any_language=body.any_language)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
