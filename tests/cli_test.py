@@ -497,3 +497,50 @@ def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path) -> None:
     assert "Uvicorn running on" in stderr and "Traceback" not in stderr
     with Store(db) as store:
         assert store.get(created.json()["id"]).story["title"] == created.json()["story"]["title"]
+
+
+RUSSIAN_PAGE = FIXTURES / "page_ru_skyrim_speed.html"
+LINKS_PAGE = "<html><body><main>{}</main></body></html>".format(
+    "".join(f'<p><a href="/{n}">Story number {n} of the day</a></p>' for n in range(40))
+)
+
+
+def test_a_story_in_another_language_exits_2_naming_it() -> None:
+    result = runner.invoke(app, ["highlights", str(RUSSIAN_PAGE)])
+    assert result.exit_code == 2
+    assert "this story is in Russian (ru); nutgraf reads English only" in result.stderr
+    assert "--any-language" in result.stderr
+
+
+def test_any_language_runs_anyway() -> None:
+    result = runner.invoke(app, ["highlights", str(RUSSIAN_PAGE), "--json", "--any-language"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["sentences"]
+
+
+def test_a_page_without_article_text_exits_2_saying_so() -> None:
+    result = runner.invoke(app, ["highlights", "-", "--input-format", "html"], input=LINKS_PAGE)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("nutgraf: error: no article text found in this page: ")
+
+
+def test_batch_sets_other_languages_and_pages_without_articles_aside(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_bytes(RUSSIAN_PAGE.read_bytes())
+    (folder / "b.html").write_text(LINKS_PAGE)
+    (folder / "c.html").write_bytes((FIXTURES / "page_ap_uk_tories_twitter.html").read_bytes())
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", str(folder), "--out", str(out), "--no-figures"])
+    assert result.exit_code == 0, result.output
+    rejects = [json.loads(line) for line in out.with_name("out.jsonl.rejects.jsonl").open()]
+    assert [r["record"] for r in rejects] == [1, 2]
+    assert "a.html: this story is in Russian (ru)" in rejects[0]["error"]
+    assert rejects[1]["error"].startswith("no article text found in this page: ")
+    assert [json.loads(line)["id"] for line in out.open()] == ["c"]
+    again = runner.invoke(
+        app, ["batch", str(folder), "--out", str(tmp_path / "all.jsonl"), "--any-language",
+              "--no-figures"]
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert [json.loads(line)["id"] for line in (tmp_path / "all.jsonl").open()] == ["a", "c"]

@@ -437,7 +437,13 @@ PHOTO_CREDITS = (
 
 TIMESTAMP_OPENINGS = ("updated", "last updated", "published", "first published", "posted")
 """Openings of a page's time stamp ("Updated at 1:23 p.m.", "Published 14:02 GMT"), lowercase;
-a line is a time stamp when one opens it and the line is short and holds a digit."""
+a line is a time stamp when a short line opens with one, then a date or a time."""
+
+MONTH_AND_DAY_ABBREVIATIONS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+)  # fmt: skip
+"""The first three letters of the months and the days, lowercase: how a date starts."""
 
 SENTENCE_END_CHARS = ".?!\u2026\u3002\uff01\uff1f"
 """The marks that end a sentence: point, question and exclamation marks, the ellipsis, and the

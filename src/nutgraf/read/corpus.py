@@ -71,8 +71,8 @@ def parse(
 
     ``input_format`` applies to the files of a folder (JSONL lines and Parquet rows have one
     form); ``any_language`` reads stories in other languages too (see
-    :func:`nutgraf.read.ingest.read`). A folder file's story without an id of its own gets its path less the suffix, so
-    that every output row names the story it came from.
+    :func:`nutgraf.read.ingest.read`). A folder file's story without an id of its own gets its
+    path less the suffix, so that every output row names the story it came from.
     """
     if record.kind == "jsonl":
         assert isinstance(record.data, bytes)

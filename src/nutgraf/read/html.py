@@ -110,7 +110,11 @@ def _anywhere(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _FURNITURE = _opening(lexicon.PAGE_FURNITURE)
-_STAMP = _opening(lexicon.TIMESTAMP_OPENINGS)
+_STAMP = re.compile(
+    _opening(lexicon.TIMESTAMP_OPENINGS).pattern
+    + rf"\W*(?:at|on)?\s*(?:\d|{'|'.join(lexicon.MONTH_AND_DAY_ABBREVIATIONS)})",
+    re.IGNORECASE,
+)
 _CALL = _anywhere(lexicon.CALLS_TO_ACTION)
 _CREDIT = _anywhere(lexicon.PHOTO_CREDITS)
 
@@ -205,7 +209,7 @@ def is_furniture(line: str) -> bool:
         or _CREDIT.search(line)
         or (_URL.search(line) and words <= _MAX_LABEL_WORDS)
         or (_BYLINE.fullmatch(line) and words <= _MAX_BYLINE_WORDS)
-        or (_STAMP.match(line) and any(c.isdigit() for c in line) and words <= _MAX_STAMP_WORDS)
+        or (_STAMP.match(line) and words <= _MAX_STAMP_WORDS)
     )
 
 

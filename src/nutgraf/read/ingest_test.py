@@ -9,6 +9,7 @@ from nutgraf.errors import (
     DecodeError,
     EmptyStoryError,
     InputFormatError,
+    LanguageError,
     MissingInputError,
     NoArticleError,
     NutgrafError,
@@ -371,3 +372,45 @@ def test_unknown_format_lists_the_known_ones() -> None:
 def test_invalid_json_story_names_where() -> None:
     with pytest.raises(InputFormatError, match=r"row\.json: not valid JSON"):
         ingest.read('{"article": ', where="row.json")
+
+
+# --- languages and pages without an article
+
+RUSSIAN_PAGE = FIXTURES / "page_ru_skyrim_speed.html"
+
+
+def test_a_page_in_another_language_is_refused_naming_it() -> None:
+    with pytest.raises(LanguageError, match=r"this story is in Russian \(ru\); nutgraf reads"):
+        ingest.read_file(RUSSIAN_PAGE)
+
+
+def test_any_language_reads_it_anyway() -> None:
+    story = ingest.read_file(RUSSIAN_PAGE, any_language=True)
+    assert story.source_format == "html" and story.body
+
+
+def test_a_jsonl_record_in_another_language_is_refused() -> None:
+    article = (
+        "Die Bundesregierung hat am Montag beschlossen, die Steuern für alle Bürger im nächsten"
+        " Jahr zu senken. Der Finanzminister sagte, das Land könne sich das leisten."
+    )
+    line = json.dumps({"article": article}).encode()
+    refused = ingest.parse_line(line, "corpus.jsonl, line 4")
+    assert isinstance(refused, LanguageError)
+    assert str(refused).startswith("corpus.jsonl, line 4: this story is in German (de)")
+    assert isinstance(ingest.parse_line(line, "x", any_language=True), Story)
+
+
+def test_a_page_of_links_is_refused_with_why() -> None:
+    links = "".join(f'<p><a href="/{n}">Story number {n} of the day</a></p>' for n in range(40))
+    page = f"<html><head><title>News</title></head><body><main>{links}</main></body></html>"
+    with pytest.raises(NoArticleError, match=r"^no article text found in this page: "):
+        ingest.read(page, where="menu.html")
+
+
+def test_page_body_spans_index_the_extracted_text() -> None:
+    story = ingest.read_file(FIXTURES / "page_ap_uk_tories_twitter.html")
+    assert story.title == "UK Tories under fire for Twitter name switch during debate"
+    for start, end in story.body:
+        assert story.text[start:end].strip() == story.text[start:end]
+    assert not any("full coverage" in story.text[s:e] for s, e in story.body)

@@ -303,3 +303,22 @@ def test_an_unexpected_exception_is_a_logged_500_json(
     (record,) = caplog.records
     assert record.getMessage() == "POST /v1/highlights failed"
     assert record.exc_info is not None and "a bug" in str(record.exc_info[1])
+
+
+RUSSIAN_PAGE = Path(__file__).parents[3] / "tests" / "fixtures" / "page_ru_skyrim_speed.html"
+
+
+@pytest.mark.parametrize("endpoint", ["/v1/highlights", "/v1/figures", "/v1/stories"])
+def test_a_story_in_another_language_is_a_400_naming_it(client: TestClient, endpoint: str) -> None:
+    page = RUSSIAN_PAGE.read_text(encoding="utf-8")
+    message = _error(client.post(endpoint, json={"text": page}), 400)
+    assert message.startswith("text: this story is in Russian (ru); nutgraf reads English only")
+    answer = client.post(endpoint, json={"text": page, "any_language": True})
+    assert answer.status_code in (200, 201), answer.text
+
+
+def test_a_page_without_article_text_is_a_400_saying_so(client: TestClient) -> None:
+    links = "".join(f'<p><a href="/{n}">Story number {n} of the day</a></p>' for n in range(40))
+    page = f"<html><body><main>{links}</main></body></html>"
+    message = _error(client.post("/v1/highlights", json={"text": page}), 400)
+    assert message.startswith("no article text found in this page: ")
