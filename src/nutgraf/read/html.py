@@ -87,6 +87,7 @@ _MIN_ARTICLE_WORDS = 60
 _MAX_BYLINE_WORDS = 10
 _MAX_STAMP_WORDS = 12
 _HEADLINE_OVERLAP = 0.8
+_MIN_LINK_RUN = 3
 
 _SEPARATORS = re.compile(r"\s+[|\u2013\u2014-]\s+|\s*\|\s*")
 _SPACES = re.compile(r"\s+")
@@ -174,7 +175,7 @@ def extract(page: str, where: str) -> Article:
             favor_recall=favor == "recall",
         )
         body = getattr(document, "body", None)
-        lines = list(_block_lines(body)) if body is not None else []
+        lines = list(_block_lines(_without_link_runs(body))) if body is not None else []
         if favor == "precision":
             meta = meta.with_title(getattr(document, "title", None))
         article = _article(lines, meta)
@@ -286,6 +287,35 @@ def _same(words: list[str], headline: list[str]) -> bool:
 
 def _words(text: str) -> list[str]:
     return lexicon.WORD.findall(text.lower())
+
+
+def _without_link_runs(body: Any) -> Any:
+    """Keep only the first of :data:`_MIN_LINK_RUN` or more links run together in a line.
+
+    Links side by side with nothing but spaces between are no prose: they are a card the page
+    shows over a name (the name, then the person's full name and headlines of other stories),
+    or a list of tags, written into the paragraph's text. The first link is the paragraph's own
+    word and stays; the rest are taken out, so "Gov. Kristi NoemKristi Lynn NoemSouth Dakota
+    governor doubles down... MORE (R) is defending" reads "Gov. Kristi Noem (R) is defending".
+    """
+    for parent in list(body.iter()):
+        children = list(parent)
+        start = 0
+        while start < len(children):
+            stop = start
+            while (
+                children[stop].tag == _LINK
+                and stop + 1 < len(children)
+                and children[stop + 1].tag == _LINK
+                and not (children[stop].tail or "").strip()
+            ):
+                stop += 1
+            if stop - start + 1 >= _MIN_LINK_RUN:
+                children[start].tail = children[stop].tail
+                for child in children[start + 1 : stop + 1]:
+                    parent.remove(child)
+            start = stop + 1
+    return body
 
 
 def _block_lines(body: Any) -> Iterator[_Line]:

@@ -140,3 +140,29 @@ def test_furniture_is_told_by_what_it_says(line: str) -> None:
 )
 def test_story_sentences_are_not_furniture(line: str) -> None:
     assert not html.is_furniture(line)
+
+
+def test_links_run_together_in_a_line_keep_only_the_first() -> None:
+    # A card the page shows over a name, written into the paragraph: the name's link, then
+    # the person's full name and other stories' headlines, each a link, nothing between.
+    card = (
+        '<a href="/people/jane-doe">Jane Doe</a><a href="/people/jane-doe">Jane Ann Doe</a>'
+        '<a href="/news/1">Mayor pledges new flood barriers</a> '
+        '<a href="/news/2">Council votes on budget</a> <a href="/people/jane-doe">MORE</a>'
+    )
+    paragraphs = "".join(f"<p>{s}</p>" for s in SENTENCES[1:])
+    page = _page(
+        f"<p>Riverton Mayor {card} (D) toured the flooded streets on Monday.</p>" + paragraphs
+    )
+    lines = _lines(html.extract(page, "page"))
+    assert lines[0] == "Riverton Mayor Jane Doe (D) toured the flooded streets on Monday."
+
+
+def test_two_links_side_by_side_stay() -> None:
+    paragraphs = "".join(f"<p>{s}</p>" for s in SENTENCES[1:])
+    page = _page(
+        '<p>Flooding hit <a href="/a">Riverton</a> <a href="/b">Eastbrook</a> and three other'
+        " towns on Monday.</p>" + paragraphs
+    )
+    lines = _lines(html.extract(page, "page"))
+    assert lines[0] == "Flooding hit Riverton Eastbrook and three other towns on Monday."

@@ -35,7 +35,11 @@ The rules, cased text (:attr:`Casing.CASED`):
 Tokenized text (:attr:`Casing.TOKENIZED`, See et al.'s lower-cased PTB tokens) ends a sentence
 at a standalone ``.``, ``?`` or ``!`` token, taking a following closing quote token with it
 (``''`` always; ``'`` or ``"`` when the sentence has an odd number of them, that is an open
-quotation). ``u.s.`` and ``u.n.`` are single tokens and never split.
+quotation). ``u.s.`` and ``u.n.`` are single tokens and never split. Where the cased rules would
+read a capital, these read words: a quotation's ``?`` or ``!`` followed by its speaker (``" why
+? '' he asked .``) or a dash does not end the sentence, as a lower-case word or a dash after it
+does not in cased text. A cased line with no capital at all (lowercased text, or the tokenized
+form spaced as prose) is split by the cased rules reading the same words.
 
 Failure modes, by design: a sentence that ends in an abbreviation followed by a name
 (``...moved to the U.S. Obama said``) stays joined; tokenized text loses the line breaks of the
@@ -70,9 +74,28 @@ _NEXT_START = re.compile(rf"\s+([{_OPENING_QUOTES}(\[]*+)(\S{{0,24}})")
 _TOKEN_BEFORE = re.compile(r"\S{1,40}$")
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
 _OPENERS = _OPENING_QUOTES + "(["
+# The abbreviation tables (never final, may be final, sentence starters), as written and
+# lowercased for lines without capitals. Lowercased, an abbreviation that is also a common word
+# ("No." of "No. 1", and "no") may end a sentence: "he was told no. i went" splits.
+_CASED_TABLES = (lexicon.NEVER_FINAL, lexicon.MAY_BE_FINAL, lexicon.SENTENCE_STARTERS)
+_LOWERED = tuple(frozenset(w.lower() for w in table) for table in _CASED_TABLES)
+_UNCASED_TABLES = (
+    _LOWERED[0] - lexicon.STOP_WORDS,
+    _LOWERED[1] | (_LOWERED[0] & lexicon.STOP_WORDS),
+    _LOWERED[2],
+)
 
 _TOKENIZED_END = re.compile(r"(?<!\S)[.?!](?:\s++[.?!](?!\S))*+(?!\S)")
 _TOKENIZED_CLOSE = re.compile(r"\s+(''|'|\")(?!\S)")
+# What follows a quotation's "?" or "!" without starting a sentence, in text that shows no
+# capitals: its speaker ("he asked", "said Smith"), or a dash before the one it is credited to.
+# Cased text tells these apart by the lower-case word; lowercased text must read the words.
+_QUOTE_GOES_ON = re.compile(
+    rf"\s*(?:(?:{'|'.join(sorted(lexicon.CREDIT_PRONOUNS))})\s+)?"
+    rf"(?:{'|'.join(sorted(lexicon.SPEECH_VERBS))})\b"
+)
+_QUOTED_CRY = re.compile(rf"[.?!\u2026]*[?!][{_CLOSING_QUOTES}]+")
+_DASH_AHEAD = re.compile(rf"\s*(?:{'|'.join(lexicon.DASHES)}|-)(?!\S)")
 
 _LINE = re.compile(r"\S[^\n]*")
 _NON_SPACE = re.compile(r"\S")
@@ -221,49 +244,77 @@ def _skip_dateline(
 
 
 def _split_cased(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    """Append the sentences of the trimmed line ``text[start:end]`` of cased text to ``spans``."""
+    """Append the sentences of the trimmed line ``text[start:end]`` of cased text to ``spans``.
+
+    A line without a capital letter (text pasted lowercased, or the tokenized form with its
+    spacing undone) cannot show where a sentence starts, so there any word may start one, as a
+    tokenized story's standalone period says, and the abbreviation tables are read lowercased.
+    """
+    uncased = text[start:end].islower()
     for match in _CASED_END.finditer(text, start, end):
         following = _NEXT_START.match(text, match.end(), end)
         if following is None:
             break
         opener, word = following.groups()
         first = word[:1]
-        if not (first.isupper() or first.isdigit()):
+        if not (first.isupper() or first.isdigit() or (uncased and first.isalpha())):
+            continue
+        if (
+            uncased
+            and _QUOTED_CRY.fullmatch(match.group())
+            and _QUOTE_GOES_ON.match(text, match.end(), end)
+        ):
             continue
         if match.group().startswith(".") and not match.group().startswith(".."):
             quoted = any(mark in _OPENING_QUOTES for mark in opener)
-            if not _ends_after_period(text, start, match.start(), word, quoted):
+            if not _ends_after_period(text, start, match.start(), word, quoted, uncased):
                 continue
         spans.append((start, match.end()))
         start = following.start(1)
     spans.append((start, end))
 
 
-def _ends_after_period(text: str, line_start: int, period: int, word: str, quoted: bool) -> bool:
+def _ends_after_period(
+    text: str, line_start: int, period: int, word: str, quoted: bool, uncased: bool
+) -> bool:
     """Decide whether the period at ``period`` ends its sentence, given the next ``word``."""
     token = _TOKEN_BEFORE.search(text, max(line_start, period - 40), period)
     if token is None:
         return True
     before = token.group().lstrip(_OPENERS)
-    if before in lexicon.NEVER_FINAL:
+    never, maybe, starters = _UNCASED_TABLES if uncased else _CASED_TABLES
+    if before in never:
         return False
-    if before in lexicon.MAY_BE_FINAL or _ACRONYM.fullmatch(before):
-        return quoted or word.rstrip(",;:") in lexicon.SENTENCE_STARTERS
+    if before in maybe or _ACRONYM.fullmatch(before):
+        return quoted or word.rstrip(",;:") in starters
     return True
 
 
 def _split_tokenized(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    """Append the sentences of the trimmed line ``text[start:end]`` of PTB tokens to ``spans``."""
+    """Append the sentences of the trimmed line ``text[start:end]`` of PTB tokens to ``spans``.
+
+    A straight double quote after the end closes a quotation when one is open in the line (a
+    quotation may run over several sentences); a single one, which may be a plural's
+    apostrophe, only when the sentence itself opened one.
+    """
+    line_start = start
     for match in _TOKENIZED_END.finditer(text, start, end):
         stop = match.end()
         close = _TOKENIZED_CLOSE.match(text, stop, end)
         if close is not None:
             quote = close.group(1)
-            if quote == "''" or _open_quotes(text, start, match.start(), quote) % 2:
+            since = line_start if quote == '"' else start
+            if quote == "''" or _open_quotes(text, since, match.start(), quote) % 2:
                 stop = close.end()
         following = _NON_SPACE.search(text, stop, end)
         if following is None:
             break
+        if _DASH_AHEAD.match(text, stop, end) or (
+            stop > match.end()
+            and match.group()[-1] in "?!"
+            and _QUOTE_GOES_ON.match(text, stop, end)
+        ):
+            continue
         spans.append((start, stop))
         start = following.start()
     spans.append((start, end))

@@ -324,9 +324,31 @@ def test_split_replaces_earlier_sentences() -> None:
 
 
 def test_casing_chooses_the_splitter() -> None:
-    text = "the u.s. army left . it rained ."
-    assert len(split(Story(text=text, casing=Casing.TOKENIZED)).sentences) == 2
-    assert len(split(Story(text=text, casing=Casing.CASED)).sentences) == 1
+    # PTB tokens mark a sentence that ends in "u.s." with a period of its own; without one,
+    # the tokenized splitter keeps going, while the cased one reads "he" as a new sentence.
+    text = "he moved to the u.s. he said so ."
+    assert len(split(Story(text=text, casing=Casing.TOKENIZED)).sentences) == 1
+    assert len(split(Story(text=text, casing=Casing.CASED)).sentences) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Lowercased text (pasted so, or the tokenized form spaced as prose): any word may
+        # start a sentence, and the abbreviation tables are read lowercased.
+        ("the match was off. fans went home.", ["the match was off.", "fans went home."]),
+        (
+            "mr. smith met u.s. army chiefs. it rained.",
+            ["mr. smith met u.s. army chiefs.", "it rained."],
+        ),
+        ("he was told no. he left.", ["he was told no.", "he left."]),
+        ("the no. 1 seed won. fans cheered.", ["the no. 1 seed won.", "fans cheered."]),
+        # A capital anywhere in the line: a lowercase word after a period starts nothing.
+        ("The match was off. fans went home.", ["The match was off. fans went home."]),
+    ],
+)
+def test_lines_without_capitals_split_at_any_word(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split(Story(text=text)).sentences] == expected
 
 
 def test_injected_splitter_is_used_and_its_spans_trimmed() -> None:
