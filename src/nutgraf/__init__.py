@@ -1,7 +1,8 @@
 """nutgraf: the highlights an editor writes on top of a news story, on a CPU.
 
 >>> import nutgraf
->>> story = nutgraf.highlights("Rain fell on Monday. The match was called off. Fans went home.")
+>>> story = nutgraf.highlights(
+...     "Heavy rain fell across the city on Monday. The match at the stadium was called off.")
 >>> len(story.highlights) >= 1
 True
 

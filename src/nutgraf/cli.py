@@ -318,10 +318,18 @@ def train_command(
         int | None, typer.Option(min=1, help="Train on the first N usable stories.")
     ] = None,
     model: ModelOption = "default",
+    both_forms: Annotated[
+        bool,
+        typer.Option(
+            "--both-forms/--one-form",
+            help="Learn each story cased and lowercased-tokenized, so both forms get the same"
+            " highlights; --one-form learns each only as given.",
+        ),
+    ] = True,
 ) -> None:
     """Refit a highlight model; the other commands load it from the package by default."""
     with _user_errors():
-        train.train(data, out, limit=limit, model=model)
+        train.train(data, out, limit=limit, model=model, both_forms=both_forms)
 
 
 @app.command("update")

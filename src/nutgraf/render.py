@@ -7,9 +7,10 @@ characters (not bytes) into :attr:`Story.text`: for plain text the input as deco
 the text extracted from the page, which is why the JSON carries that text along.
 
 >>> from nutgraf import highlights
->>> data = story_json(highlights("Rain fell on Monday. The match was called off. Fans went home."))
+>>> data = story_json(highlights(
+...     "Heavy rain fell across the city on Monday. The match at the stadium was called off."))
 >>> data["highlights"][0]["sentences"], data["highlights"][0]["spans"]
-([0], [[0, 20]])
+([0], [[0, 42]])
 """
 
 from __future__ import annotations

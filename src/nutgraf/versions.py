@@ -23,11 +23,11 @@ Every step is deterministic: spaCy's small pipeline runs without sampling, figur
 are taken in text order, and ties between candidate figures go to the earlier one.
 
 >>> result = update(
-...     "At least 60 people were killed in Homs, the group said. Rain fell on Monday.",
-...     "At least 80 people were killed in Homs, the group said. Rain fell on Monday.",
+...     "At least 60 people were killed in Homs, the group said. Heavy rain fell on the city.",
+...     "At least 80 people were killed in Homs, the group said. Heavy rain fell on the city.",
 ... )
 >>> [str(bullet) for bullet in result.bullets]
-['NEW: At least 80 people were killed in Homs, the group said.', 'Rain fell on Monday.']
+['NEW: At least 80 people were killed in Homs, the group said.', 'Heavy rain fell on the city.']
 >>> [str(change) for change in result.changes]
 ['At least 60 → At least 80 people killed (the group)']
 """

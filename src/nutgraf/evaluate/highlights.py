@@ -19,6 +19,10 @@ that opens with a pronoun it cannot resolve ("He said ...",
 :func:`nutgraf.edit.openings.opening_pronoun` defines it), reported as a share of bullets and
 weighted like ROUGE.
 
+Scores are reported per written form too, side by side: users give cased text, while most of
+the CNN/DailyMail data is lowercased and tokenized, and a figure on the form the model learned
+from most is not the one users meet.
+
 Scores are reported per publisher because CNN and the Daily Mail differ (CNN's highlights are
 shorter, and Lead-3 is weaker on it), and the validation files here do not mix the two in the
 proportion of the test split that published numbers use. The *weighted* figure re-weights the
@@ -56,7 +60,7 @@ from nutgraf.read import corpus
 from nutgraf.read.corpus import Corpus, Record
 from nutgraf.read.sentences import split
 from nutgraf.run import runner
-from nutgraf.story import Story
+from nutgraf.story import Casing, Story
 
 logger = logging.getLogger(__name__)
 
@@ -148,13 +152,14 @@ def _weighted(by_publisher: Mapping[str, Rouge], plain: Rouge) -> Rouge:
 
 @dataclass(frozen=True, slots=True)
 class SystemResult:
-    """One system's scores: overall, by publisher, and its speed.
+    """One system's scores: overall, by publisher, by written form, and its speed.
 
     ``weighted`` is the test-split re-weighting when both publishers are present (see
     :attr:`Report.weighted`), else the plain mean. ``seconds`` counts only time inside the
     system. ``fallbacks`` is how many stories the system answered with its fallback (summa's
     lead sentences when its graph is empty); zero for systems without one. ``openings``
     counts, per publisher, the bullets and those opening with an unresolved pronoun.
+    ``forms`` holds the plain means per written form (:class:`~nutgraf.story.Casing` value).
     """
 
     name: str
@@ -163,6 +168,7 @@ class SystemResult:
     seconds: float
     fallbacks: int = 0
     openings: Mapping[str, Openings] = field(default_factory=dict)
+    forms: Mapping[str, Rouge] = field(default_factory=dict)
 
     @property
     def pronoun_share(self) -> float:
@@ -207,6 +213,7 @@ class Report:
                     "name": result.name,
                     "weighted": _rouge_dict(result.weighted),
                     "publishers": {p: _rouge_dict(r) for p, r in result.publishers.items()},
+                    "forms": {f: _rouge_dict(r) for f, r in result.forms.items()},
                     "seconds": result.seconds,
                     "stories_per_second": result.stories_per_second,
                     "fallbacks": result.fallbacks,
@@ -231,6 +238,7 @@ class Report:
                     name=item["name"],
                     weighted=Rouge(**item["weighted"]),
                     publishers={p: Rouge(**r) for p, r in item["publishers"].items()},
+                    forms={f: Rouge(**r) for f, r in item.get("forms", {}).items()},
                     seconds=item["seconds"],
                     fallbacks=item["fallbacks"],
                     openings={
@@ -273,7 +281,39 @@ class Report:
                 gaps = result.weighted.minus(lead.weighted)
                 cells.append(" / ".join(f"{gap:+.2f}" for gap in gaps))
             lines.append(_row(cells))
-        return "\n".join([self._caption(), "", *lines, *self._notes()]) + "\n"
+        return (
+            "\n".join([self._caption(), "", *lines, *self._form_table(lead), *self._notes()]) + "\n"
+        )
+
+    def _form_table(self, lead: SystemResult | None) -> list[str]:
+        """Render the systems on each written form, side by side, with the gap to Lead-3."""
+        forms = [c.value for c in Casing if any(c.value in r.forms for r in self.systems)]
+        if not forms:
+            return []
+        counts = ", ".join(f"{self.systems[0].forms[f].n:,} {f}" for f in forms)
+        header = ["system"]
+        for form in forms:
+            header += [*(f"{form} {m}" for m in _METRICS)]
+            if lead is not None:
+                header.append(f"{form} Δ lead3 R1")
+        lines = [
+            "",
+            f"By written form, plain means ({counts}):",
+            "",
+            _row(header),
+            _row(["---", *("---:" for _ in header[1:])]),
+        ]
+        for result in self.systems:
+            cells = [result.name]
+            for form in forms:
+                scores = result.forms.get(form)
+                cells += _cells(scores)
+                if lead is not None:
+                    base = lead.forms.get(form)
+                    gap = scores.rouge1 - base.rouge1 if scores and base else None
+                    cells.append("-" if gap is None else f"{gap:+.2f}")
+            lines.append(_row(cells))
+        return lines
 
     def _caption(self) -> str:
         counts = self.systems[0].publishers if self.systems else {}
@@ -390,7 +430,8 @@ class _Tally:
     """
 
     def __init__(self, names: Iterable[str]) -> None:
-        self.sums: dict[str, dict[str, _Sums]] = {name: {} for name in names}
+        # Per system, the sums of each (publisher, written form) group of stories.
+        self.sums: dict[str, dict[tuple[str, str], _Sums]] = {name: {} for name in names}
         self.seconds = dict.fromkeys(self.sums, 0.0)
         self.fallbacks = dict.fromkeys(self.sums, 0)
         self.stories = 0
@@ -417,29 +458,32 @@ class _Tally:
                 error.add_note(f"nutgraf evaluate: system {name!r} on story {story.id!r}{read_at}")
                 raise
             self.seconds[name] += time.perf_counter() - start
-            self.sums[name].setdefault(publisher, _Sums()).add(summary, story.reference)
+            group = (publisher, story.casing.value)
+            self.sums[name].setdefault(group, _Sums()).add(summary, story.reference)
         self.stories += 1
 
     def merge(self, other: _Tally) -> None:
         """Add ``other``'s stories, time and fallbacks to these (its systems must be these)."""
-        for name, by_publisher in other.sums.items():
+        for name, by_group in other.sums.items():
             mine = self.sums[name]
-            for publisher, sums in by_publisher.items():
-                mine.setdefault(publisher, _Sums()).merge(sums)
+            for group, sums in by_group.items():
+                mine.setdefault(group, _Sums()).merge(sums)
             self.seconds[name] += other.seconds[name]
             self.fallbacks[name] += other.fallbacks[name]
         self.stories += other.stories
         self.skipped += other.skipped
 
     def report(self) -> Report:
-        """Turn the sums into means, per publisher, overall and weighted to the test split."""
+        """Turn the sums into means: by publisher, by form, overall, and test-split weighted."""
         results = []
-        for name, by_publisher in self.sums.items():
+        for name, by_group in self.sums.items():
+            by_publisher = _merged(by_group, 0)
             publishers = sorted(by_publisher)
             everything = _Sums()
             for publisher in publishers:
                 everything.merge(by_publisher[publisher])
             means = {p: by_publisher[p].mean() for p in publishers}
+            forms = {f: sums.mean() for f, sums in sorted(_merged(by_group, 1).items())}
             results.append(
                 SystemResult(
                     name=name,
@@ -448,15 +492,24 @@ class _Tally:
                     seconds=self.seconds[name],
                     fallbacks=self.fallbacks[name],
                     openings={p: by_publisher[p].openings for p in publishers},
+                    forms=forms,
                 )
             )
-        present = next(iter(self.sums.values()), {})
+        present = {publisher for publisher, _ in next(iter(self.sums.values()), {})}
         return Report(
             systems=tuple(results),
             stories=self.stories,
             skipped=self.skipped,
             weighted=all(p in present for p in PUBLISHERS),
         )
+
+
+def _merged(by_group: Mapping[tuple[str, str], _Sums], part: int) -> dict[str, _Sums]:
+    """Add up the groups' sums by one part of their key: 0 the publisher, 1 the written form."""
+    out: dict[str, _Sums] = {}
+    for group, sums in sorted(by_group.items()):
+        out.setdefault(group[part], _Sums()).merge(sums)
+    return out
 
 
 @contextmanager

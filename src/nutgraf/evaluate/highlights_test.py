@@ -9,7 +9,7 @@ from nutgraf.errors import NutgrafError
 from nutgraf.evaluate.highlights import Openings, Report, evaluate, evaluate_corpus
 from nutgraf.evaluate.peers import lead3
 from nutgraf.read.corpus import Corpus, parse
-from nutgraf.story import Sentence, Story
+from nutgraf.story import Casing, Sentence, Story
 
 FIXTURE = Path(__file__).parents[3] / "tests" / "fixtures" / "cnndm_sample.jsonl"
 SYSTEMS = ["lead3", "oracle"]
@@ -132,12 +132,24 @@ def test_evaluation_is_deterministic(fixture_report: Report) -> None:
 
 
 def test_to_markdown_has_every_system_and_the_gap_to_lead3(fixture_report: Report) -> None:
-    table = fixture_report.to_markdown()
+    table = fixture_report.to_markdown().split("By written form")[0]
     rows = [line for line in table.splitlines() if line.startswith("| ")]
     assert [row.split(" | ")[0] for row in rows[2:]] == ["| lead3", "| oracle"]
     assert "Δ lead3" in rows[0] and "weighted R1" in rows[0] and "DM RLsum" in rows[0]
     assert rows[2].endswith("+0.00 / +0.00 / +0.00 |")
     assert "1,093·CNN + 10,397·DM" in table
+
+
+def test_forms_are_scored_apart_and_side_by_side() -> None:
+    stories = _hand_made()
+    stories[1].casing = Casing.TOKENIZED
+    report = evaluate(stories, {"lead3": lead3})
+    forms = report.system("lead3").forms
+    assert forms["cased"].rouge1 == pytest.approx(100 * 3 / 7)
+    assert forms["lowercased-tokenized"].rouge1 == pytest.approx(100 * 14 / 17)
+    by_form = report.to_markdown().split("By written form")[1]
+    assert "(1 cased, 1 lowercased-tokenized)" in by_form
+    assert "| lead3 | 42.86 |" in by_form and "| +0.00 |" in by_form
 
 
 def test_to_markdown_without_lead3_has_no_gap_column() -> None:

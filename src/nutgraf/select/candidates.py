@@ -13,6 +13,7 @@ near-duplicate sentences never compete.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -39,6 +40,23 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "pool_score_sum",
     "best_score",
 )
+
+
+MIN_BULLET_WORDS = 6
+"""A sentence of fewer words never becomes a bullet: at that length it is a headline, a
+subhead, a caption or a fragment ("Go on, go on."), not a line that carries the news."""
+
+# A finished sentence: final punctuation, then any closing quotes or brackets, in either form.
+_FINISHED = re.compile(r"[.?!\u2026](?:\s*(?:''|-rrb-|['\"\u2019\u201d)\]]))*\s*$")
+
+
+def can_stand(text: str, words: Sequence[str]) -> bool:
+    """Whether a sentence can be a bullet: finished, and of :data:`MIN_BULLET_WORDS` or more.
+
+    Headlines, subheads, photo credits and related-story links are the lines of a page without
+    final punctuation; no editor lifts them into the highlights.
+    """
+    return len(words) >= MIN_BULLET_WORDS and _FINISHED.search(text) is not None
 
 
 def _trigrams(words: Sequence[str]) -> set[tuple[str, str, str]]:

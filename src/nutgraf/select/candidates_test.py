@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 
-from nutgraf.select.candidates import CANDIDATE_FEATURES, enumerate_sets, pool
+from nutgraf.select.candidates import CANDIDATE_FEATURES, can_stand, enumerate_sets, pool
+from nutgraf.select.features import words
 
 WORDS = [
     "police arrested two men on monday".split(),
@@ -65,3 +67,24 @@ def test_blocked_sentences_leave_the_pool_to_the_next_best() -> None:
         blocked={0},
     )
     assert sets == [(1,), (2,), (1, 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police arrested two men on Monday night.", True),
+        ('"We were scared," she said of the night.', True),
+        ("police arrested two men on monday night .", True),
+        ("`` we were scared , '' she said that night . ''", True),
+        ("Go on, go on.", False),  # a fragment: four words
+        ("Meghan had suicidal thoughts in the palace", False),  # a headline: unfinished
+        ("Scroll down for video", False),
+    ],
+)
+def test_a_bullet_is_a_finished_sentence_of_six_words_or_more(text: str, expected: bool) -> None:
+    assert can_stand(text, words(text)) is expected
+
+
+def test_blocked_sentences_never_enter_the_pool() -> None:
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.95, 0.5, 0.4])
+    assert pool(scores, WORDS, 5, blocked={0, 3}) == [1, 2, 5, 6]

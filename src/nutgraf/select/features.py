@@ -3,7 +3,8 @@
 Pure functions from a split :class:`~nutgraf.story.Story` to one row of numbers per sentence.
 They read words and positions only, so a story costs well under a millisecond and the same
 model serves cased text and the lowercased, PTB-tokenized form of the CNN/DailyMail data:
-every feature is computed on lowercased ``[a-z0-9]`` words, which both forms share.
+every feature is computed on the ``[a-z0-9]`` words of :func:`nutgraf.read.forms.normal`, the
+view both forms share ("wasn't" and "was n't" give the same words).
 
 The families, in the spirit of the feature-based extractors that Lead-3 is hard to beat with
 (Kupiec et al. 1995; Nenkova and McKeown 2012):
@@ -31,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nutgraf import lexicon
+from nutgraf.read.forms import normal
 from nutgraf.story import Story
 
 # A sentence that opens with a quotation mark (longer marks first, so each is read whole).
@@ -62,8 +64,8 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 
 def words(text: str) -> list[str]:
-    """Lowercased alphanumeric words: the one tokenization every feature uses."""
-    return lexicon.FEATURE_WORD.findall(text.lower())
+    """Return the words of the form-free view: the one tokenization every feature uses."""
+    return lexicon.FEATURE_WORD.findall(normal(text))
 
 
 def featurize(

@@ -108,3 +108,30 @@ def test_packaged_model_beats_lead3_on_the_fixture() -> None:
     ]
     baseline = [score(lead3(s), s.reference) for s in stories]
     assert np.mean(ours, axis=0)[0] > np.mean(baseline, axis=0)[0]
+
+
+def test_fit_needs_one_group_per_story() -> None:
+    stories = _stories()
+    with pytest.raises(ValueError, match="groups"):
+        HighlightSelector().fit(stories, [s.reference for s in stories], groups=[0])
+
+
+def test_a_story_s_forms_share_a_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[int]] = []
+
+    def record(
+        self: HighlightSelector,
+        stories: list[Story],
+        target: np.ndarray,
+        offsets: np.ndarray,
+        story_folds: np.ndarray,
+        progress: object,
+    ) -> np.ndarray:
+        seen.append(story_folds.tolist())
+        return np.zeros((len(target), 0))
+
+    monkeypatch.setattr(HighlightSelector, "_fit_extra", record)
+    stories = _stories()[:6]
+    selector = HighlightSelector(n_estimators=2, min_child_samples=1, hash_bits=8)
+    selector.fit(stories, [s.reference for s in stories], groups=[0, 0, 1, 1, 2, 2])
+    assert seen == [[0, 0, 1, 1, 0, 0]]

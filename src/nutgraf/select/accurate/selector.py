@@ -169,6 +169,7 @@ class AccurateSelector(HighlightSelector):
         stories: Sequence[Story],
         references: Sequence[Sequence[str]],
         *,
+        groups: Sequence[int] | None = None,
         progress: Progress = quiet,
     ) -> Self:
         """Fit as :meth:`HighlightSelector.fit` does, checking first that torch is installed.
@@ -177,7 +178,7 @@ class AccurateSelector(HighlightSelector):
         oracle labels and encoding that come before it.
         """
         head.require_torch()
-        return super().fit(stories, references, progress=progress)
+        return super().fit(stories, references, groups=groups, progress=progress)
 
     def _head_params(self) -> head.HeadParams:
         return head.HeadParams(
@@ -193,6 +194,7 @@ class AccurateSelector(HighlightSelector):
         stories: Sequence[Story],
         target: NDArray[np.float64],
         offsets: NDArray[np.int64],
+        story_folds: NDArray[np.int64],
         progress: Progress,
     ) -> NDArray[np.float64]:
         progress("sentence vectors")
@@ -204,7 +206,7 @@ class AccurateSelector(HighlightSelector):
         logits: list[NDArray[np.float32]] = [np.zeros(0, np.float32)] * len(stories)
         for fold in range(self.n_folds):
             progress(f"inter-sentence head, fold {fold + 1}/{self.n_folds}")
-            train = [s for s in range(len(stories)) if s % self.n_folds != fold]
+            train = [s for s in range(len(stories)) if story_folds[s] != fold]
             weights = head.fit(
                 [read[s][1] for s in train],
                 [read[s][2] for s in train],
@@ -212,7 +214,7 @@ class AccurateSelector(HighlightSelector):
                 self._head_params(),
                 progress,
             )
-            for s in range(fold, len(stories), self.n_folds):
+            for s in np.flatnonzero(story_folds == fold):
                 logits[s] = head.forward(weights, read[s][1], read[s][2])
         progress("inter-sentence head, all stories")
         self.head_ = head.fit(
