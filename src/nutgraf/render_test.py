@@ -23,7 +23,9 @@ def test_record_carries_the_text_its_offsets_index_and_every_figure() -> None:
 def test_html_record_indexes_the_extracted_text_not_the_markup() -> None:
     html = (
         "<html><body><article><h1>Storm</h1><p>Rain fell on Monday across the county.</p>"
-        "<p>At least 40 homes were flooded, officials said.</p></article></body></html>"
+        "<p>At least 40 homes were flooded, officials said.</p>"
+        "<p>Roads were closed and schools shut for the rest of the week.</p>"
+        "</article></body></html>"
     )
     record = render.record_json(pipeline.highlights(html, input_format="html"))
     assert "<p>" not in record["text"]

@@ -355,7 +355,22 @@ def _parse(text: str, input_format: str, where: str, any_language: bool) -> Stor
         return _parse_page(text, where)
     if input_format == "story":
         return _parse_story(text, where)
-    return Story(text=text, body=_lines(text), source_format="plain", casing=detect_casing(text))
+    return _parse_plain(text, where)
+
+
+def _parse_plain(text: str, where: str) -> Story:
+    """Read plain text: every line a paragraph, but the lines a page says of itself.
+
+    Text pasted from a web page brings its "READ MORE: ..." and sign-up lines along
+    (:func:`nutgraf.read.html.is_furniture`); those are left out of the body, as they are when
+    the page is read whole. A story on one line is all body: a whole story is no such line.
+    """
+    lines = _lines(text)
+    if len(lines) > 1:
+        lines = [span for span in lines if not html.is_furniture(text[span[0] : span[1]])]
+    return Story(
+        text=text, body=_nonempty(lines, where), source_format="plain", casing=detect_casing(text)
+    )
 
 
 def _require_english(text: str, where: str) -> None:

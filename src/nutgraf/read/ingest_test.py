@@ -414,3 +414,22 @@ def test_page_body_spans_index_the_extracted_text() -> None:
     for start, end in story.body:
         assert story.text[start:end].strip() == story.text[start:end]
     assert not any("full coverage" in story.text[s:e] for s, e in story.body)
+
+
+def test_plain_text_leaves_out_the_lines_a_page_says_of_itself() -> None:
+    text = (
+        "Floods swept through the northern towns on Monday.\n"
+        "READ MORE: Storm warning for the weekend as winds pick up\n"
+        "At least 40 homes were flooded, officials said.\n"
+        "Sign up for our free daily newsletter.\n"
+    )
+    story = ingest.read(text)
+    assert [text[s:e] for s, e in story.body] == [
+        "Floods swept through the northern towns on Monday.",
+        "At least 40 homes were flooded, officials said.",
+    ]
+
+
+def test_a_story_on_one_line_is_all_body() -> None:
+    text = "Click here to subscribe, the sign said, and thousands of readers did so on Monday."
+    assert ingest.read(text).body == [(0, len(text))]

@@ -124,10 +124,10 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
     def __init__(
         self,
         *,
-        n_estimators: int = 300,
+        n_estimators: int = 500,
         learning_rate: float = 0.05,
-        num_leaves: int = 31,
-        min_child_samples: int = 50,
+        num_leaves: int = 63,
+        min_child_samples: int = 100,
         hash_bits: int = 20,
         lexical_alpha: float = 2e-6,
         pool_size: int = 5,
