@@ -48,15 +48,25 @@ subhead, a caption or a fragment ("Go on, go on."), not a line that carries the 
 
 # A finished sentence: final punctuation, then any closing quotes or brackets, in either form.
 _FINISHED = re.compile(r"[.?!\u2026](?:\s*(?:''|-rrb-|['\"\u2019\u201d)\]]))*\s*$")
+# A page's script left in its text: braces, a string assigned, a quoted key and its value
+# ("' title ' : ' woman lifts ...'"), a method called ("dm.later ( ' bundle '").
+_CODE = re.compile(
+    r"[{}]|\w\s*=\s*['\"]|['\"]\s*:\s*['\"]|\b[a-z]\w+\.[a-z]\w+\s*\(", re.IGNORECASE
+)
 
 
 def can_stand(text: str, words: Sequence[str]) -> bool:
-    """Whether a sentence can be a bullet: finished, and of :data:`MIN_BULLET_WORDS` or more.
+    """Whether a sentence can be a bullet: finished prose of :data:`MIN_BULLET_WORDS` or more.
 
     Headlines, subheads, photo credits and related-story links are the lines of a page without
-    final punctuation; no editor lifts them into the highlights.
+    final punctuation, and a page's script is no prose; no editor lifts them into the
+    highlights.
     """
-    return len(words) >= MIN_BULLET_WORDS and _FINISHED.search(text) is not None
+    return (
+        len(words) >= MIN_BULLET_WORDS
+        and _FINISHED.search(text) is not None
+        and _CODE.search(text) is None
+    )
 
 
 def _trigrams(words: Sequence[str]) -> set[tuple[str, str, str]]:

@@ -79,6 +79,9 @@ def test_blocked_sentences_leave_the_pool_to_the_next_best() -> None:
         ("Go on, go on.", False),  # a fragment: four words
         ("Meghan had suicidal thoughts in the palace", False),  # a headline: unfinished
         ("Scroll down for video", False),
+        ("' title ' : ' woman lifts her 1.5 metre pet crocodile into the bath ' , .", False),
+        ("dm.later ( ' bundle ' , function ( bundle , $ ) { bundle.init ( ) ; } ) .", False),
+        ("The U.S. (and its allies) said the talks at 10 a.m. (local time) failed.", True),
     ],
 )
 def test_a_bullet_is_a_finished_sentence_of_six_words_or_more(text: str, expected: bool) -> None:
