@@ -236,7 +236,21 @@ def _archive(path: Path, copies: int) -> int:
 def _batch(source: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
     command = Path(sys.executable).with_name("nutgraf")
     args = [str(command), "batch", str(source), "--out", str(out), "--partition-size", "4"]
-    return subprocess.Popen([*args, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [*args, *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_interruptible,
+    )
+
+
+def _interruptible() -> None:
+    """Let the run be interrupted by SIGINT, as a command in a terminal is.
+
+    A shell starts a background job with SIGINT ignored and its children inherit that, so a
+    suite started in the background (``.ci/run &``) would send Ctrl-C to a run that ignores it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_parts(out: Path, process: subprocess.Popen[bytes], parts: int) -> int:
