@@ -29,6 +29,7 @@ pickle, so a model file survives library upgrades and loading it runs no code.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
@@ -48,9 +49,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from nutgraf import lexicon
 from nutgraf.errors import ModelError
-from nutgraf.read.forms import normal
 from nutgraf.rouge import Reference, oracle, rouge_tokens
 from nutgraf.select.candidates import CANDIDATE_FEATURES, can_stand, enumerate_sets
 from nutgraf.select.features import FEATURE_NAMES, featurize, words
@@ -78,6 +77,10 @@ class _Scored:
     scores: list[NDArray[np.float64]]
     extra: list[NDArray[np.float64]]
     vectors: list[Vectors]
+
+
+def _unigrams_and_bigrams(words: Sequence[str]) -> list[str]:
+    return [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
 
 
 class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships no types
@@ -185,7 +188,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         for start, chosen in zip(offsets[:-1], labels, strict=True):
             target[[start + i for i in chosen]] = 1.0
         progress("lexical model")
-        hashed = self._hash(stories)
+        hashed = self._hash(tokens)
         lexical = self._fit_lexical(hashed, target, folds)
         extra = self._fit_extra(stories, target, offsets, story_folds, progress)
         progress("sentence scorer")
@@ -309,16 +312,19 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
 
     # -- predicting ----------------------------------------------------------------------
 
-    def _hash(self, stories: Sequence[Story]) -> sparse.csr_matrix:
+    def _hash(self, tokens: Sequence[Sequence[Sequence[str]]]) -> sparse.csr_matrix:
+        """Hash every sentence's word unigrams and bigrams, read from its :func:`words`.
+
+        The words are those the features read, taken as they are rather than found again in
+        the text; bigrams are joined by a space, as scikit-learn's own word analyzer joins them.
+        """
         vectorizer = HashingVectorizer(
             n_features=2**self.hash_bits,
-            ngram_range=(1, 2),
+            analyzer=_unigrams_and_bigrams,
             alternate_sign=False,
             norm="l2",
-            lowercase=False,
-            token_pattern=lexicon.FEATURE_WORD.pattern,
         )
-        return vectorizer.transform([normal(s.text) for story in stories for s in story.sentences])
+        return vectorizer.transform([sentence for story in tokens for sentence in story])
 
     def _features(
         self, stories: Sequence[Story], tokens: Sequence[Sequence[Sequence[str]]]
@@ -446,7 +452,7 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         sizes = [len(story.sentences) for story in stories]
         if not sum(sizes):
             return [np.zeros(0) for _ in stories]
-        lexical = self._hash(stories) @ self.lexical_coef_ + self.lexical_intercept_
+        lexical = self._hash(tokens) @ self.lexical_coef_ + self.lexical_intercept_
         matrix = np.column_stack([self._features(stories, tokens), lexical, np.concatenate(extra)])
         flat = self.scorer_.predict(matrix.astype(np.float32), num_threads=1)
         return np.split(np.asarray(flat, dtype=np.float64), np.cumsum(sizes)[:-1])
