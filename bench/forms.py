@@ -24,11 +24,12 @@ from pathlib import Path
 from _common import DEFAULT_DATA
 from tqdm import tqdm
 
-from nutgraf import lexicon, pipeline
+from nutgraf import pipeline
+from nutgraf.evaluate.highlights import evaluate
 from nutgraf.evaluate.peers import lead3
 from nutgraf.read import ingest
-from nutgraf.read.forms import detokenize, normal, tokenize
-from nutgraf.rouge import score
+from nutgraf.read.forms import detokenize, tokenize
+from nutgraf.select.features import words
 from nutgraf.select.models import load_selector
 from nutgraf.story import Story
 
@@ -41,9 +42,7 @@ def _chosen(story: Story) -> tuple[str, ...]:
     Spaces are left out: the tokenized form writes some words apart ("6 pm", "gon na").
     """
     return tuple(
-        "".join(lexicon.FEATURE_WORD.findall(normal(story.sentences[i].text)))
-        for h in story.highlights
-        for i in h.sentences
+        "".join(words(story.sentences[i].text)) for h in story.highlights for i in h.sentences
     )
 
 
@@ -55,13 +54,8 @@ def _run(records: Sequence[dict[str, object]], label: str) -> list[Story]:
     return stories
 
 
-def _rouge(stories: Sequence[Story], summarize: Callable[[Story], list[str]]) -> list[float]:
-    sums = [0.0, 0.0, 0.0]
-    for story in stories:
-        r = score(summarize(story), story.reference)
-        for k, value in enumerate((r.rouge1, r.rouge2, r.rougeLsum)):
-            sums[k] += value
-    return [100 * s / max(1, len(stories)) for s in sums]
+def _bullets(story: Story) -> list[str]:
+    return [h.text for h in story.highlights]
 
 
 def _compare(
@@ -85,11 +79,12 @@ def _compare(
         "|---|---|---|---:|",
     ]
     for label, stories in ((str(records[0]["format"]), given), (other_label, other)):
-        ours = _rouge(stories, lambda s: [h.text for h in s.highlights])
-        base = _rouge(stories, lead3)
+        report = evaluate(stories, {"nutgraf": _bullets, "lead3": lead3})
+        ours, base = (report.system(name).weighted for name in ("nutgraf", "lead3"))
         lines.append(
-            f"| {label} | {' / '.join(f'{v:.2f}' for v in ours)} | "
-            f"{' / '.join(f'{v:.2f}' for v in base)} | {ours[0] - base[0]:+.2f} |"
+            f"| {label} | {ours.rouge1:.2f} / {ours.rouge2:.2f} / {ours.rougeLsum:.2f} | "
+            f"{base.rouge1:.2f} / {base.rouge2:.2f} / {base.rougeLsum:.2f} | "
+            f"{ours.rouge1 - base.rouge1:+.2f} |"
         )
     return "\n".join(lines)
 
