@@ -17,10 +17,21 @@ sources.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from nutgraf import lexicon
+from nutgraf.claims import sources
 from nutgraf.claims.referents import Parses, Referents, party_of
+from nutgraf.claims.sources import (
+    THRESHOLD,
+    Candidate,
+    Context,
+    CueRates,
+    SourceModel,
+    featurize,
+    quotations,
+)
 from nutgraf.story import Story
 
 if TYPE_CHECKING:
@@ -38,21 +49,44 @@ class Credit:
 class Attributor:
     """Names the source of each figure of a story, reading its sentences as needed."""
 
-    def __init__(self, story: Story, docs: Parses) -> None:
+    def __init__(self, story: Story, docs: Parses, model: SourceModel | None = None) -> None:
         self.story = story
         self.docs = docs
+        self.model = model if model is not None else sources.load()
         self._credits: dict[int, list[Credit]] = {}
         self.referents = Referents(story, docs, self._parties)
 
     def source(self, index: int, token: Token) -> str | None:
-        """Return the party credited with the figure at ``token`` in sentence ``index``, or None."""
+        """Return the party credited with the figure at ``token`` in sentence ``index``, or None.
+
+        The source model scores every candidate credit near the figure; the best one is named
+        when its score reaches :data:`~nutgraf.claims.sources.THRESHOLD`.
+        """
+        candidates = [c for c in self.candidates(index, token) if c.reports]
+        if not candidates:
+            return None
+        scores = self.model.scores(
+            featurize(token, index, candidates, self.context, self.model.rates)
+        )
+        best = int(scores.argmax())
+        if scores[best] < THRESHOLD:
+            return None
+        return self.referents.name(candidates[best].sentence, candidates[best].party)
+
+    def _ruled(self, index: int, token: Token) -> tuple[int, int] | None:
+        """Return the credit the hand-written rules give the figure, as ``(sentence, cue token)``.
+
+        In its own sentence, the closest credit that can cover the figure; else, when the
+        sentence goes on from the one before (a quote, a pronoun), that one's last credit.
+        The source model reads this as one of its features.
+        """
         credits = [c for c in self.credits(index) if _may_credit(c, token)]
         if credits:
-            return self.referents.name(index, _closest(credits, token).party)
+            return index, _closest(credits, token).cue.i
         if not self.credits(index) and index - 1 in self.docs and self._continues(index):
             before = self.credits(index - 1)
             if before:
-                return self.referents.name(index - 1, before[-1].party)
+                return index - 1, before[-1].cue.i
         return None
 
     def credits(self, index: int) -> list[Credit]:
@@ -60,6 +94,67 @@ class Attributor:
         if index not in self._credits:
             self._credits[index] = _find_credits(self.docs[index])
         return self._credits[index]
+
+    @cached_property
+    def context(self) -> Context:
+        """The story as the source model's features read it: its text and its quotations."""
+        text = self.story.text
+        return Context(text, [s.start for s in self.story.sentences], quotations(text))
+
+    def reads(self, index: int) -> list[int]:
+        """Return the sentences whose credits may cover a figure of sentence ``index``.
+
+        The sentence itself; the one before when this one goes on from it (a quotation that
+        goes on, a subject "it" or "they": :meth:`_continues`); and, for a sentence that ends
+        inside a quotation, the sentence where the quotation ends and the one after, where its
+        speaker usually stands. The claims guidelines count a credit in the same sentence or
+        the one before; parsing a neighbour only when the text says it may hold the credit
+        keeps figures at one parse a sentence for most stories. Callers parse these in one
+        batch before asking for sources.
+        """
+        last = len(self.story.sentences) - 1
+        wanted = [index]
+        if index > 0 and self._continues(index):
+            wanted.insert(0, index - 1)
+        end = self.story.sentences[index].end
+        quote = next(((s, e) for s, e in self.context.quotes if s < end < e), None)
+        if quote is not None:
+            closing = next(
+                (
+                    j
+                    for j in range(index + 1, min(last, index + 4) + 1)
+                    if self.story.sentences[j].end >= quote[1]
+                ),
+                None,
+            )
+            if closing is not None:
+                wanted.extend(j for j in (closing, closing + 1) if j <= last)
+        return wanted
+
+    def candidates(self, index: int, token: Token) -> list[Candidate]:
+        """Every credit that may cover the figure at ``token`` in sentence ``index``.
+
+        Those of the sentences :meth:`reads` names: the rules' credits and the words that
+        the corpus's annotators took for cues, in text order; the source model chooses among
+        them. A party that holds the figure ("51 percent of respondents said") is no
+        candidate: a source is never its own content.
+        """
+        ruled = self._ruled(index, token)
+        found: list[Candidate] = []
+        for j in self.reads(index):
+            rule = self.credits(j)
+            cues = {c.cue.i for c in rule}
+            parties = [(c.cue, c.party, True) for c in rule] + [
+                (word, party, False)
+                for word in self.docs[j]
+                if word.i not in cues and (party := _credited(word, self.model.rates)) is not None
+            ]
+            found.extend(
+                Candidate(j, cue, party, lexical, ruled == (j, cue.i))
+                for cue, party, lexical in sorted(parties, key=lambda p: p[0].i)
+                if j != index or not party.start <= token.i < party.end
+            )
+        return found
 
     def _parties(self, index: int) -> list[Span]:
         return [credit.party for credit in self.credits(index)]
@@ -115,6 +210,46 @@ def _find_credits(doc: Doc) -> list[Credit]:
         elif token.pos_ in ("VERB", "AUX") and (party := _reporter(token)) is not None:
             found.append(Credit(token, party_of(party)))
     return found
+
+
+def _credited(word: Token, rates: CueRates) -> Span | None:
+    """Return the party a possible cue credits, or None when the word is no cue.
+
+    A word the corpus's annotators often took for a cue (``rates``) credits a verb's subject
+    or agent (a participle's is its clause's: "Mr. Biden added, noting that..."), or a noun's
+    owner ("Trump's own admission"). Two forms need no rate: evidence named after "in" or
+    "by" ("In a Washington Post/ABC News poll, ...") and a speaker's name before a colon
+    ("WALLACE: ...", "Carl Bialik: ...").
+    """
+    lemma = word.lemma_.lower()
+    if word.pos_ == "ADP" and lemma in ("in", "by", "per"):
+        evidence = [
+            c for c in word.children if c.dep_ == "pobj" and c.lemma_.lower() in lexicon.EVIDENCE
+        ]
+        return party_of(evidence[0]) if evidence else None
+    if word.text == ":":
+        before = word.doc[: word.i]
+        if 0 < len(before) <= 4 and all(
+            t.pos_ == "PROPN" or t.is_title or t.is_upper for t in before
+        ):
+            return before
+        return None
+    if not rates.is_cue(lemma):
+        return None
+    if word.pos_ == "NOUN":
+        owners = [c for c in word.children if c.dep_ == "poss"]
+        return party_of(owners[0]) if owners else None
+    if word.pos_ not in ("VERB", "AUX"):
+        return None
+    for verb in (word, word.head) if word.dep_ in ("advcl", "xcomp", "conj") else (word,):
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.lower_ not in lexicon.RELATIVE_SUBJECTS:
+                return party_of(child)
+            if child.dep_ == "agent":
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if objects:
+                    return party_of(objects[0])
+    return None
 
 
 def _reporter(verb: Token) -> Token | None:

@@ -98,6 +98,8 @@ _CANDIDATE = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
+_SPELLED = re.compile(r"^[A-Z]{3,}$")
+"""Capitals after a number and a hyphen: the letters of a phone number ("328-TIPS")."""
 _MEASURE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([a-z]+)$", re.IGNORECASE)
 _NOT_NUMBER = re.compile(
     r"^\d+(st|nd|rd|th)$|^\d{1,2}:\d\d|^\d+(am|pm)$|^\d+-\d+(-\d+)*$|^\d+/\d+$", re.IGNORECASE
@@ -136,20 +138,46 @@ def annotate(stories: Sequence[Story], *, everywhere: bool = False) -> list[Stor
 
 
 def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> None:
+    """Parse the wanted sentences that may hold a figure, then those their sources read.
+
+    Two ``pipe`` calls over all the stories: the sentences with a digit or a number word,
+    then, around those that hold a figure, the sentences whose credits may cover it
+    (:meth:`Attributor.reads`), so that no sentence is parsed alone.
+    """
+    language = nlp.load()
     wanted: list[list[int]] = []
     texts: list[str] = []
     for story, only in jobs:
         indexes = sorted(set(only) & set(range(len(story.sentences))))
         wanted.append([i for i in indexes if _CANDIDATE.search(story.sentences[i].text)])
         texts.extend(story.sentences[i].text for i in wanted[-1])
-    parsed = iter(nlp.load().pipe(texts))
-    for (story, _), indexes in zip(jobs, wanted, strict=True):
-        docs = Parses(story, {i: next(parsed) for i in indexes})
-        story.figures = _figures(story, indexes, docs)
+    parsed = iter(language.pipe(texts))
+    found = [
+        (story, Parses(story, {i: next(parsed) for i in indexes}), indexes)
+        for (story, _), indexes in zip(jobs, wanted, strict=True)
+    ]
+    attributors = [Attributor(story, docs) for story, docs, _ in found]
+    around: list[list[int]] = []
+    for (_, docs, indexes), attributor in zip(found, attributors, strict=True):
+        holding = [i for i in indexes if mentions(docs[i])]
+        around.append(
+            sorted({j for i in holding for j in attributor.reads(i)} - set(docs.parsed()))
+        )
+    more = iter(
+        language.pipe(
+            [
+                story.sentences[j].text
+                for (story, _, _), js in zip(found, around, strict=True)
+                for j in js
+            ]
+        )
+    )
+    for (story, docs, indexes), attributor, js in zip(found, attributors, around, strict=True):
+        docs.add({j: next(more) for j in js})
+        story.figures = _figures(story, indexes, docs, attributor)
 
 
-def _figures(story: Story, wanted: list[int], docs: Parses) -> list[Figure]:
-    sources = Attributor(story, docs)
+def _figures(story: Story, wanted: list[int], docs: Parses, attributor: Attributor) -> list[Figure]:
     found: list[Figure] = []
     for i in wanted:
         sentence = story.sentences[i]
@@ -163,7 +191,7 @@ def _figures(story: Story, wanted: list[int], docs: Parses) -> list[Figure]:
                     value=mention.value,
                     qualifier=mention.qualifier,
                     counts=counts,
-                    source=sources.source(i, mention.head),
+                    source=attributor.source(i, mention.head),
                     sentence=i,
                     start=sentence.start + mention.span.start_char,
                     end=sentence.start + mention.span.end_char,
@@ -406,6 +434,17 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
     unit_end = _unit_end(doc, end)
     if end < unit_end < len(doc) and doc[unit_end].lower_ in CERTAIN:
         return True  # a figure of speech: "100 per cent sure"
+    if first.lower_ in FRACTIONS and after is not None and after.text == "-":
+        return True  # a compound that names no share: "quarter-finals", "half-back"
+    if (
+        after is not None
+        and after.text == "-"
+        and end + 1 < len(doc)
+        and _SPELLED.match(doc[end + 1].text)
+    ):
+        return True  # a phone number spelled in letters: "328-TIPS"
+    if before is not None and before.text == "No" and first.is_digit:
+        return True  # a shirt or a rank: "the No 10 shirt", "the No 8"
     return before is not None and before.lower_ in ("no.", "number", "#", "page", "line", "spf")
 
 

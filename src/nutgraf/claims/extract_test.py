@@ -88,6 +88,11 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("A father of two, he donated $5,000 to the charity.", ["$5,000"]),
         ("Dozens of people were hurt and 7 died.", ["7"]),
         ("He trains once a week.", []),
+        ("She reached the quarter-finals, where 12 players remained.", ["12"]),
+        ("The half-back scored, and half the crowd left.", ["half"]),
+        ("He will wear the No 10 shirt, one of 25 in the squad.", ["25"]),
+        ("Anyone with information should call 328-TIPS.", []),
+        ("It was her third marriage, and a third of the guests left.", ["a third"]),
     ],
     ids=[
         "date",
@@ -107,6 +112,11 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         "father-of-two",
         "dozens",
         "frequency",
+        "fraction-compound",
+        "half-compound",
+        "shirt-number",
+        "phone-letters",
+        "ordinal-third",
     ],
 )
 def test_not_figures_are_left_out_and_the_rest_kept(text: str, kept: list[str]) -> None:

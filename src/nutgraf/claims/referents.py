@@ -90,6 +90,14 @@ class Parses:
     def __contains__(self, index: int) -> bool:
         return 0 <= index < len(self.story.sentences)
 
+    def parsed(self) -> list[int]:
+        """Return the sentences parsed so far."""
+        return list(self._docs)
+
+    def add(self, docs: dict[int, Doc]) -> None:
+        """Hand over sentences parsed elsewhere, in a batch."""
+        self._docs.update(docs)
+
     def __getitem__(self, index: int) -> Doc:
         if index not in self._docs:
             self._docs[index] = nlp.load()(self.story.sentences[index].text)
@@ -203,9 +211,29 @@ class Referents:
             return self._full_name(index, root.text)
         if not any(t.pos_ == "PROPN" for t in party) and party[0].lower_ in ("the", "this"):
             found_name = self._described(index, party)
+            if found_name is None and party.root.lemma_.lower() in lexicon.EVIDENCE:
+                found_name = self._last_named(index)
             if found_name is not None:
                 return found_name
         return clean(party)
+
+    def _last_named(self, index: int) -> str | None:
+        """Return the party last credited by name before a document described ("the report").
+
+        The claims guidelines name a source as the story first named it: "according to the
+        report", after "according to Airports Council International's data", is the Council.
+        Only sentences already parsed, and :data:`LOOKBACK` before this one, are read; a
+        person does not write "the report" of a story.
+        """
+        for j in sorted(
+            {j for j in self.docs.parsed() if j < index}
+            | set(range(max(0, index - LOOKBACK), index)),
+            reverse=True,
+        ):
+            for earlier in reversed(self.credited(j)):
+                if any(t.pos_ == "PROPN" for t in earlier) and earlier.root.ent_type_ != "PERSON":
+                    return self.name(j, earlier)
+        return None
 
     def _described(self, index: int, party: Span) -> str | None:
         """Return the named party an earlier sentence described with the same noun ("the group").
