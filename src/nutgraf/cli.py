@@ -3,7 +3,8 @@
 Each command parses its options and calls one library function (:func:`nutgraf.highlights`,
 :func:`nutgraf.figures`, :func:`nutgraf.update`, :func:`nutgraf.run.batch.run_batch`,
 :func:`nutgraf.evaluate.highlights.evaluate_corpus`, :func:`nutgraf.evaluate.claims.score`,
-:func:`nutgraf.select.train.train`, :func:`nutgraf.serve.app.create_app` under uvicorn), so the
+:func:`nutgraf.select.train.train`, :func:`nutgraf.claims.train.train`,
+:func:`nutgraf.evaluate.sources.score`, :func:`nutgraf.serve.app.create_app` under uvicorn), so the
 command line, tests and other callers
 share one code path. Bad input of any kind (a missing, empty, binary or non-UTF-8 file, an
 unknown format) surfaces as a :class:`~nutgraf.errors.NutgrafError`; the command prints its
@@ -24,10 +25,13 @@ import typer
 from tqdm import tqdm
 
 from nutgraf import pipeline, render, versions
+from nutgraf.claims import sources
+from nutgraf.claims import train as sources_train
 from nutgraf.errors import NutgrafError
 from nutgraf.evaluate import claims as claims_eval
 from nutgraf.evaluate import highlights as evaluate
 from nutgraf.evaluate import peers
+from nutgraf.evaluate import sources as sources_eval
 from nutgraf.read import ingest
 from nutgraf.run import batch
 from nutgraf.select import train
@@ -174,6 +178,54 @@ def score_figures_command(
         _echo_json(report.to_dict(misses=misses))
     else:
         typer.echo(report.to_markdown())
+
+
+@app.command("score-sources")
+def score_sources_command(
+    data: Annotated[
+        Path, typer.Argument(help="Attribution corpus: JSONL as PolNeAR's dev or train split.")
+    ],
+    folds: Annotated[
+        int | None,
+        typer.Option(
+            min=2,
+            help="Cross-validate instead: fit on all folds of articles but one, score that one.",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Source model to score.", show_default="the packaged model"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score figure sources against an attribution corpus's annotated sources (PolNeAR)."""
+    with _user_errors():
+        articles = sources_train.parse(data)
+        report = (
+            sources_eval.cross_validate(articles, folds)
+            if folds is not None
+            else sources_eval.score(articles, sources.load(model), progress=True)
+        )
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        typer.echo(report.to_markdown())
+
+
+@app.command("train-sources")
+def train_sources_command(
+    data: Annotated[
+        Path,
+        typer.Option(help="Attribution corpus: JSONL as PolNeAR's train split (its README)."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the model.", show_default="the packaged model"),
+    ] = None,
+) -> None:
+    """Refit the source model, which decides whom a story credits with each figure."""
+    with _user_errors():
+        sources_train.train(data, out)
 
 
 def _read_story(file: str, input_format: str | None, any_language: bool) -> Story:
