@@ -107,8 +107,10 @@ class Attributor:
         The sentence itself; the one before when this one goes on from it (a quotation that
         goes on, a subject "it" or "they": :meth:`_continues`); and, for a sentence that ends
         inside a quotation, the sentence where the quotation ends and the one after, where its
-        speaker usually stands. The claims guidelines count a credit in the same sentence or
-        the one before; parsing a neighbour only when the text says it may hold the credit
+        speaker usually stands; for a sentence that starts inside one, the sentence where it
+        opened and the one before ("Caddell said: “... Forty-three, yes; forty-four, no.”"),
+        up to four sentences back. The claims guidelines count a credit in the same sentence
+        or the one before; parsing a neighbour only when the text says it may hold the credit
         keeps figures at one parse a sentence for most stories. Callers parse these in one
         batch before asking for sources.
         """
@@ -129,7 +131,15 @@ class Attributor:
             )
             if closing is not None:
                 wanted.extend(j for j in (closing, closing + 1) if j <= last)
-        return wanted
+        start = self.story.sentences[index].start
+        opened = next((s for s, e in self.context.quotes if s < start < e), None)
+        if opened is not None:
+            opening = next(
+                j for j in range(index - 1, -1, -1) if self.story.sentences[j].start <= opened
+            )
+            if index - opening <= 4:
+                wanted.extend(j for j in (opening - 1, opening) if j >= 0 and j not in wanted)
+        return sorted(set(wanted))
 
     def candidates(self, index: int, token: Token) -> list[Candidate]:
         """Every credit that may cover the figure at ``token`` in sentence ``index``.

@@ -92,3 +92,13 @@ def test_a_file_that_is_no_model_says_so(tmp_path: Path) -> None:
 def test_an_unfitted_model_says_how_to_fit_it() -> None:
     with pytest.raises(ModelError, match="train-sources"):
         sources.SourceModel(sources.CueRates({}, {})).scores(np.zeros((1, 3), dtype=np.float32))
+
+
+def test_a_quotation_looks_back_to_where_it_opened() -> None:
+    attributor = _attributor(
+        "Rain fell. Caddell said: “Many voters worry. They fear a slump. Only 43 people"
+        " came to the rally.”"
+    )
+    assert attributor.reads(3) == [0, 1, 3]  # where the quotation opened, and the one before
+    figure = next(t for t in attributor.docs[3] if t.text == "people")
+    assert "Caddell" in {c.party.text for c in attributor.candidates(3, figure)}
