@@ -116,3 +116,21 @@ def test_found_credits_evidence_not_people(text: str, figure: str, source: str |
 def test_an_aside_between_dashes_is_not_part_of_the_name() -> None:
     text = "Café owners — some of them worried — said 40% of shops closed."
     assert _sources(text) == {"40%": "Café owners"}
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "The deal was with Spotify. Meghan Markle will host 12 shows, Markle said.",
+            "Meghan Markle",
+        ),
+        (
+            "Gov. Ed Rendell spoke first. The state has 300 bridges, Rendell said.",
+            "Gov. Ed Rendell",
+        ),
+    ],
+    ids=["a-sentence-ends-before-the-name", "a-title-ends-no-sentence"],
+)
+def test_a_surname_is_named_in_full_from_its_own_sentence(text: str, source: str) -> None:
+    assert [f.source for f in figures(text)] == [source]

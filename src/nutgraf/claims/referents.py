@@ -39,6 +39,8 @@ LOOKBACK = 3
 
 _CUT = frozenset("appos relcl acl advcl punct parataxis".split())
 _CAPITALIZED = re.compile(rf"(?:{lexicon.CAPITALIZED_WORD}\s+){{1,2}}$")
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}\.$")
+"""A title or an initial before a name ("Gov.", "Mr.", "N."), whose full stop ends no sentence."""
 
 # The strict rule's reading of gender, names and the sentences that go on about someone.
 _OTHER_GENDER = {
@@ -266,6 +268,11 @@ class Referents:
             prefix = _CAPITALIZED.search(before[max(0, match.start() - 60) : match.start()])
             if prefix:
                 words = prefix.group(0).split()
+                ends = [
+                    k for k, w in enumerate(words) if w.endswith(".") and not _ABBREVIATION.match(w)
+                ]
+                if ends:  # "Spotify. Meghan Markle": a sentence ended before the name
+                    words = words[ends[-1] + 1 :]
                 while words and words[0].lower() in lexicon.NAME_OPENERS:
                     words.pop(0)
                 if words:
