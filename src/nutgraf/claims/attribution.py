@@ -1,17 +1,25 @@
-"""Whom a story credits with a figure: reporting verbs, "according to", quotes, the sentence before.
+"""Whom a story credits with a figure: the candidate credits near it, and the one it gets.
 
-A credit is found in the figure's own sentence first: the subject of a reporting verb ("the
-observatory said", "Anadolu reported", "said Park"), the object of "according to", or the
-speaker of a quote. Failing that, the sentence before lends its credit when this one continues
-it: a quotation that goes on, or a sentence whose subject is a pronoun ("It saw an increase of
-2.9%"). Everything else is the story's own statement, and its source is ``None``.
+The rules here find **candidates** (:meth:`Attributor.candidates`): the subject of a reporting
+verb ("the observatory said", "Anadolu reported", "said Park"), the object of "according to",
+the owner of evidence ("the ministry's figures show"), a speaker before a colon, evidence after
+"in" or "by" ("In a CNN/ORC poll, ..."), and the subject of any verb that PolNeAR's annotators
+often took for a cue. They look in the figure's sentence, the one before when this one goes on
+from it (a quotation that goes on, a subject "it" or "they"), and where a quotation holding the
+figure opens or ends. The hand-written rules' own choice among them (the closest credit that
+can cover the figure, else the sentence before's) is kept as one of the candidates' features.
+
+The **source model** (:mod:`nutgraf.claims.sources`) scores each candidate; the best one that
+reports, as the claims guidelines count a credit, is the figure's source when it scores at
+least :data:`~nutgraf.claims.sources.THRESHOLD`. Everything else is the story's own statement,
+and its source is ``None``.
 
 A credit is then named as a reader needs it, "shortest complete name" in the guidelines' words,
 by the story's one resolver of referring words (:mod:`nutgraf.claims.referents`, its lenient
 rule): "the group said" becomes the group the story named before, "he said" the person last
-credited or named, "Park said" the full name the story introduced. The rules read spaCy's
-dependency parse and entities, so they hold for any story rather than for a list of known
-sources.
+credited or named, "Park said" the full name the story introduced, "the report" the party last
+credited by name. The rules read spaCy's dependency parse and entities, so they hold for any
+story rather than for a list of known sources.
 """
 
 from __future__ import annotations
