@@ -123,9 +123,9 @@ class Attributor:
         batch before asking for sources.
         """
         last = len(self.story.sentences) - 1
-        wanted = [index]
+        wanted = {index}
         if index > 0 and self._continues(index):
-            wanted.insert(0, index - 1)
+            wanted.add(index - 1)
         end = self.story.sentences[index].end
         quote = next(((s, e) for s, e in self.context.quotes if s < end < e), None)
         if quote is not None:
@@ -138,7 +138,7 @@ class Attributor:
                 None,
             )
             if closing is not None:
-                wanted.extend(j for j in (closing, closing + 1) if j <= last)
+                wanted.update(j for j in (closing, closing + 1) if j <= last)
         start = self.story.sentences[index].start
         opened = next((s for s, e in self.context.quotes if s < start < e), None)
         if opened is not None:
@@ -146,8 +146,8 @@ class Attributor:
                 j for j in range(index - 1, -1, -1) if self.story.sentences[j].start <= opened
             )
             if index - opening <= 4:
-                wanted.extend(j for j in (opening - 1, opening) if j >= 0 and j not in wanted)
-        return sorted(set(wanted))
+                wanted.update(j for j in (opening - 1, opening) if j >= 0)
+        return sorted(wanted)
 
     def candidates(self, index: int, token: Token) -> list[Candidate]:
         """Every credit that may cover the figure at ``token`` in sentence ``index``.

@@ -157,12 +157,14 @@ def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> None:
         for (story, _), indexes in zip(jobs, wanted, strict=True)
     ]
     attributors = [Attributor(story, docs) for story, docs, _ in found]
-    around: list[list[int]] = []
-    for (_, docs, indexes), attributor in zip(found, attributors, strict=True):
-        holding = [i for i in indexes if mentions(docs[i])]
-        around.append(
-            sorted({j for i in holding for j in attributor.reads(i)} - set(docs.parsed()))
+    held = [{i: mentions(docs[i]) for i in indexes} for _, docs, indexes in found]
+    around = [
+        sorted(
+            {j for i, there in numbers.items() if there for j in attributor.reads(i)}
+            - set(docs.parsed())
         )
+        for (_, docs, _), attributor, numbers in zip(found, attributors, held, strict=True)
+    ]
     more = iter(
         language.pipe(
             [
@@ -172,16 +174,21 @@ def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> None:
             ]
         )
     )
-    for (story, docs, indexes), attributor, js in zip(found, attributors, around, strict=True):
+    for (story, docs, _), attributor, numbers, js in zip(
+        found, attributors, held, around, strict=True
+    ):
         docs.add({j: next(more) for j in js})
-        story.figures = _figures(story, indexes, docs, attributor)
+        story.figures = _figures(story, numbers, docs, attributor)
 
 
-def _figures(story: Story, wanted: list[int], docs: Parses, attributor: Attributor) -> list[Figure]:
+def _figures(
+    story: Story, numbers: dict[int, list[_Mention]], docs: Parses, attributor: Attributor
+) -> list[Figure]:
+    """Make each sentence's numbers (:func:`mentions`, found once) figures with their sources."""
     found: list[Figure] = []
-    for i in wanted:
+    for i, held in numbers.items():
         sentence = story.sentences[i]
-        for mention in mentions(docs[i]):
+        for mention in held:
             counts = counted(mention)
             if mention.head.pos_ not in ("NOUN", "PROPN"):
                 counts = _counted_before(story, docs, i, mention.value) or counts

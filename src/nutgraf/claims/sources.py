@@ -189,11 +189,9 @@ def featurize(
     at = context.starts[index] + figure.idx
     quote = _quote_at(context, at)
     here = sum(c.sentence == index for c in candidates)
-    order = sorted(range(len(candidates)), key=lambda k: _char(candidates[k], context) - at)
-    ranks = {
-        k: r
-        for r, k in enumerate(sorted(order, key=lambda k: abs(_char(candidates[k], context) - at)))
-    }
+    # candidates come in text order, so of two as near, the one before the figure ranks first
+    nearest = sorted(range(len(candidates)), key=lambda k: abs(_char(candidates[k], context) - at))
+    ranks = {k: r for r, k in enumerate(nearest)}
     doc = figure.doc
     subjects = [t for t in doc if t.dep_ in lexicon.SUBJECT_DEPS]
     subject_pronoun = bool(subjects) and subjects[0].lower_ in lexicon.THIRD_PERSON
@@ -217,7 +215,7 @@ def featurize(
             "figure_quoted": float(quote is not None),
             "cue_quoted": float(cue_quote is not None),
             "same_quote": float(quote is not None and quote == cue_quote),
-            "quote_gap": _quote_gap(quote, cue_at, context) if quote else -1.0,
+            "quote_gap": _quote_gap(quote, cue_at) if quote else -1.0,
             "same_paragraph": float("\n" not in context.text[min(at, cue_at) : max(at, cue_at)]),
             "quotes_between": float(
                 len(
@@ -298,7 +296,7 @@ def _char(candidate: Candidate, context: Context) -> int:
     return context.starts[candidate.sentence] + candidate.cue.idx
 
 
-def _quote_gap(quote: tuple[int, int], cue_at: int, context: Context) -> float:
+def _quote_gap(quote: tuple[int, int], cue_at: int) -> float:
     """Characters between a quotation and a cue outside it (0 inside), at most 200."""
     start, end = quote
     if start <= cue_at < end:

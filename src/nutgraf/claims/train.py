@@ -33,7 +33,7 @@ from nutgraf import nlp
 from nutgraf.claims import extract
 from nutgraf.claims.attribution import Attributor
 from nutgraf.claims.referents import Parses
-from nutgraf.claims.sources import CueRates, SourceModel, default_path, featurize
+from nutgraf.claims.sources import Candidate, CueRates, SourceModel, default_path, featurize
 from nutgraf.errors import InputFormatError
 from nutgraf.read import ingest, sentences
 from nutgraf.story import Story
@@ -76,33 +76,35 @@ class Article:
         return min(holding, key=lambda a: a.size) if holding else None
 
 
+def _overlaps(start: int, end: int, spans: Spans) -> bool:
+    """Whether ``[start, end)`` shares a character with any of the spans."""
+    return any(s < end and start < e for s, e in spans)
+
+
 def _spans(value: Any) -> Spans:
     return [(int(part["start"]), int(part["end"])) for part in value or []]
 
 
 def read(path: str | PathLike[str]) -> Iterator[tuple[str, str, list[Attribution]]]:
     """Yield the corpus's articles as ``(id, text, attributions)``; a bad line names itself."""
-    with Path(path).open("rb") as lines:
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw.decode("utf-8"))
-                attributions = [
-                    Attribution(
-                        _spans(a["source"]),
-                        " ".join(part["text"] for part in a["source"]) if a["source"] else None,
-                        _spans(a["cue"]),
-                        _spans(a["content"]),
-                    )
-                    for a in row["attributions"]
-                ]
-                yield str(row["id"]), str(row["text"]), attributions
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-                raise InputFormatError(
-                    f"{path}:{number}: not an attribution-corpus article ({error}); each line"
-                    " needs id, text and attributions with source, cue and content spans"
-                ) from error
+    for number, raw in ingest.jsonl_lines(path):
+        try:
+            row = json.loads(raw.decode("utf-8"))
+            attributions = [
+                Attribution(
+                    _spans(a["source"]),
+                    " ".join(part["text"] for part in a["source"]) if a["source"] else None,
+                    _spans(a["cue"]),
+                    _spans(a["content"]),
+                )
+                for a in row["attributions"]
+            ]
+            yield str(row["id"]), str(row["text"]), attributions
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            raise InputFormatError(
+                f"{path}:{number}: not an attribution-corpus article ({error}); each line"
+                " needs id, text and attributions with source, cue and content spans"
+            ) from error
 
 
 def parse(path: str | PathLike[str], *, progress: bool = True) -> list[Article]:
@@ -146,7 +148,7 @@ def cue_rates(articles: Sequence[Article]) -> CueRates:
                 lemma = token.lemma_.lower()
                 uses[lemma] += 1
                 start = sentence.start + token.idx
-                if any(s < start + len(token) and start < e for s, e in spans):
+                if _overlaps(start, start + len(token), spans):
                     cues[lemma] += 1
     return CueRates(dict(sorted(cues.items())), dict(sorted(uses.items())))
 
@@ -181,14 +183,17 @@ def targets(articles: Sequence[Article], *, nouns_every: int = 2) -> list[Target
 
 def rows(
     articles: Sequence[Article], found: Sequence[Target], model: SourceModel
-) -> Iterator[tuple[Target, Attributor, list[Any], NDArray[np.float32], NDArray[np.float64]]]:
-    """Each target's candidates, their feature rows and their labels."""
-    attributors: dict[int, Attributor] = {}
+) -> Iterator[tuple[Target, list[Candidate], NDArray[np.float32], NDArray[np.float64]]]:
+    """Each target's candidates, their feature rows and their labels.
+
+    The targets come article by article (as :func:`targets` gives them), so one attributor
+    serves each article's targets in turn.
+    """
+    attributor: Attributor | None = None
     for target in found:
         article = articles[target.article]
-        if target.article not in attributors:
-            attributors = {target.article: Attributor(article.story, article.docs, model)}
-        attributor = attributors[target.article]
+        if attributor is None or attributor.story is not article.story:
+            attributor = Attributor(article.story, article.docs, model)
         candidates = attributor.candidates(target.sentence, target.token)
         matrix = featurize(
             target.token, target.sentence, candidates, attributor.context, model.rates
@@ -199,8 +204,8 @@ def rows(
         if gold is not None:
             for k, candidate in enumerate(candidates):
                 at = article.story.sentences[candidate.sentence].start + candidate.cue.idx
-                labels[k] = any(s < at + len(candidate.cue) and at < e for s, e in gold.cue)
-        yield target, attributor, candidates, matrix, labels
+                labels[k] = _overlaps(at, at + len(candidate.cue), gold.cue)
+        yield target, candidates, matrix, labels
 
 
 def fit(articles: Sequence[Article], found: Sequence[Target]) -> SourceModel:
@@ -208,7 +213,7 @@ def fit(articles: Sequence[Article], found: Sequence[Target]) -> SourceModel:
     model = SourceModel(cue_rates(articles))
     matrices: list[NDArray[np.float32]] = []
     labels: list[NDArray[np.float64]] = []
-    for _, _, _, matrix, label in rows(articles, found, model):
+    for _, _, matrix, label in rows(articles, found, model):
         matrices.append(matrix)
         labels.append(label)
     return model.fit(np.concatenate(matrices), np.concatenate(labels))

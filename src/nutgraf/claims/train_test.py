@@ -55,7 +55,7 @@ def test_rows_label_the_cue_of_the_attribution_holding_the_word(
         target.token.text: [
             (c.cue.text, float(label)) for c, label in zip(cands, labels, strict=True)
         ]
-        for target, _, cands, _, labels in train.rows(articles, found, model)
+        for target, cands, _, labels in train.rows(articles, found, model)
     }
     assert labelled["people"] == [("said", 1.0)]
     assert labelled["officers"] == []  # nobody is credited near it

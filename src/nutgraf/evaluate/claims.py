@@ -17,7 +17,6 @@ import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from os import PathLike
-from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -132,23 +131,20 @@ def source_matches(gold: str | None, predicted: str | None) -> bool:
 
 def load_gold(path: str | PathLike[str]) -> Iterator[tuple[str, str, list[GoldFigure]]]:
     """Annotated stories as ``(id, article, figures)``; a malformed line is an error naming it."""
-    with Path(path).open("rb") as lines:
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            where = f"{path}:{number}"
-            try:  # a line that is not UTF-8 fails to decode with a ValueError, named as the rest
-                row = json.loads(raw.decode("utf-8"))
-                figures = [
-                    GoldFigure(f["text"], float(f["value"]), f["source"], f["sentence"])
-                    for f in row["figures"]
-                ]
-                yield str(row["id"]), str(row["article"]), figures
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-                raise InputFormatError(
-                    f"{where}: not an annotated story ({error}); each line needs id, article and"
-                    " figures with text, value, source and sentence"
-                ) from error
+    for number, raw in ingest.jsonl_lines(path):
+        where = f"{path}:{number}"
+        try:  # a line that is not UTF-8 fails to decode with a ValueError, named as the rest
+            row = json.loads(raw.decode("utf-8"))
+            figures = [
+                GoldFigure(f["text"], float(f["value"]), f["source"], f["sentence"])
+                for f in row["figures"]
+            ]
+            yield str(row["id"]), str(row["article"]), figures
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            raise InputFormatError(
+                f"{where}: not an annotated story ({error}); each line needs id, article and"
+                " figures with text, value, source and sentence"
+            ) from error
 
 
 def score(path: str | PathLike[str], *, progress: bool = False) -> ClaimsReport:
