@@ -6,10 +6,8 @@ Screenshots go to ``$NUTGRAF_SCREENSHOT_DIR`` (default: the test's tmp_path); th
 printed.
 """
 
+import json
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,10 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLE = Path(__file__).parents[1] / "examples" / "000_7c7ec3b5e1da7bbe.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+NEWS_PAGE = FIXTURES / "page_ap_uk_tories_twitter.html"  # a real saved AP page
+SMALL_PAGE = FIXTURES / "ingest_page.html"
+NO_ARTICLE = "<html><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></body></html>"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -53,30 +55,13 @@ def _browser_or_skip() -> Any:
     return sync_playwright
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from nutgraf.serve import app as service
+    from nutgraf.serve.server_test import live
 
-    app = service.create_app(tmp_path_factory.mktemp("browser") / "stories.db")
-    port = _free_port()
-    live = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=live.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not live.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    live.should_exit = True
-    thread.join(timeout=10)
+    with live(service.create_app(tmp_path_factory.mktemp("browser") / "stories.db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +106,71 @@ def _highlight(page: Any, text: str) -> list[str]:
     page.fill("#story-text", text)
     page.click("#highlight")
     page.wait_for_selector("#bullets li")
+    return _bullets(page)
+
+
+def _bullets(page: Any) -> list[str]:
     return [str(t) for t in page.locator("#bullets li").all_inner_texts()]
+
+
+def _bullet_texts(page: Any) -> list[str]:
+    """The bullets as the API words them, without the credits line under each."""
+    texts = page.locator("#bullets li").evaluate_all("(lis) => lis.map((li) => li.firstChild.data)")
+    return [str(t) for t in texts]
+
+
+def _api(page: Any, text: str, format: str | None = None) -> Any:
+    """The API's own answer for ``text``, asked from the page."""
+    body = {"text": text} if format is None else {"text": text, "format": format}
+    return page.evaluate(
+        "async (body) => (await fetch('/v1/highlights', {method: 'POST',"
+        " headers: {'content-type': 'application/json'}, body: JSON.stringify(body)})).json()",
+        body,
+    )
+
+
+def _paste(page: Any, text: str) -> None:
+    """Paste ``text`` over the whole box as a user does: the clipboard, select all, paste."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("(text) => navigator.clipboard.writeText(text)", text)
+    page.focus("#story-text")
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.press("ControlOrMeta+V")
+    assert page.input_value("#story-text") == text
+
+
+def _drop(page: Any, name: str, text: str, media_type: str) -> None:
+    """Drop a file on the box: the drag events a browser sends, holding a real File."""
+    page.evaluate(
+        """([name, text, type]) => {
+          const data = new DataTransfer();
+          data.items.add(new File([text], name, {type}));
+          const area = document.getElementById("story-text");
+          for (const kind of ["dragenter", "dragover", "drop"]) {
+            area.dispatchEvent(
+              new DragEvent(kind, {dataTransfer: data, bubbles: true, cancelable: true}));
+          }
+        }""",
+        [name, text, media_type],
+    )
+
+
+def _submit(page: Any) -> None:
+    """Choose Highlight and wait until the page has both answers and has shown them."""
+    with page.expect_response(lambda response: response.url.endswith("/v1/highlights")):
+        page.click("#highlight")
+    page.wait_for_selector("#highlight:enabled")
+
+
+def _assert_cleared(page: Any, bullets: list[str]) -> None:
+    """A failed request: its error in the status line, nothing of the story before it."""
+    assert "error" in (page.get_attribute("#status", "class") or "")
+    assert page.locator("#result").is_hidden()
+    assert page.locator("#empty").is_visible()
+    assert page.locator("#bullets li, #story mark, #figures tbody tr").count() == 0
+    shown = page.text_content("#output") or ""  # hidden text too
+    for bullet in bullets:
+        assert bullet not in shown
 
 
 def test_paste_highlight_mark_store_and_search(browser: Any, server: str, shots: Path) -> None:
@@ -233,4 +282,133 @@ def test_phone_width(browser: Any, server: str, shots: Path) -> None:
     path = shots / "page-phone.png"
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
+    assert page.errors == []
+
+
+def _story(index: int) -> str:
+    """A plain CNN story of the fixtures (no headline or highlights: read as plain text)."""
+    lines = (FIXTURES / "cnndm_sample.jsonl").read_text(encoding="utf-8").splitlines()
+    return str(json.loads(lines[index])["article"])
+
+
+def test_an_opened_page_then_a_pasted_story_shows_only_the_story(
+    browser: Any, server: str, shots: Path
+) -> None:
+    html = NEWS_PAGE.read_text(encoding="utf-8")
+    page = _page(browser, server, 1366, 900)
+    page.set_input_files("#story-file", str(NEWS_PAGE))
+    page.wait_for_selector(f"#status:has-text('Opened {NEWS_PAGE.name}: read ')")
+    article = _api(page, html, "html")
+    first = [h["text"] for h in article["highlights"]]
+    assert len(first) >= 2
+    # The box holds the article text the marks index, never the page's source.
+    assert page.input_value("#story-text") == article["text"]
+    assert "NREUM" not in article["text"] and "<script" not in article["text"]
+    assert page.input_value("#story-format") == "plain"
+    assert _bullet_texts(page) == first
+    assert "UK Tories under fire" in page.inner_text("#title")
+    page.locator("#bullets li").nth(0).click()
+    marked = "".join(page.locator("#story mark.on").all_text_contents())
+    assert marked == "".join(article["text"][a:b] for a, b in article["highlights"][0]["spans"])
+    _submit(page)  # the article text again, as plain text: the same story
+    assert _bullet_texts(page) == first
+    assert page.input_value("#story-format") == "plain"
+
+    # Pasted HTML read as HTML by an explicit pick still reads the page.
+    _paste(page, html)
+    assert page.input_value("#story-format") == ""  # new text: guessed afresh
+    page.select_option("#story-format", "html")
+    _submit(page)
+    assert _bullet_texts(page) == first
+    assert page.input_value("#story-format") == "html"
+
+    # The report: a plain story pasted next was read as HTML and failed under the page's
+    # bullets. The pick was for the page; the story is guessed, read, and shown alone.
+    story = _story(3)
+    _paste(page, story)
+    assert page.input_value("#story-format") == ""
+    _submit(page)
+    assert "error" not in (page.get_attribute("#status", "class") or "")
+    second = [h["text"] for h in _api(page, story)["highlights"]]
+    assert _bullet_texts(page) == second
+    assert page.input_value("#story-format") == "plain"
+    assert page.inner_text("#story") == story
+    shown = page.text_content("#output") or ""
+    for bullet in first:
+        assert bullet not in shown
+    assert "Tories" not in shown
+    page.mouse.move(0, 0)
+    path = shots / "page-opened-then-pasted.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    assert page.errors == []
+
+
+def test_a_dropped_file_is_read(browser: Any, server: str, shots: Path) -> None:
+    html = SMALL_PAGE.read_text(encoding="utf-8")
+    page = _page(browser, server, 1366, 900)
+    _drop(page, "gazette.html", html, "text/html")
+    page.wait_for_selector("#status:has-text('Opened gazette.html: read ')")
+    article = _api(page, html, "html")
+    gazette = [h["text"] for h in article["highlights"]]
+    assert page.input_value("#story-text") == article["text"]
+    assert "<nav>" not in page.input_value("#story-text")
+    assert page.input_value("#story-format") == "plain"
+    assert _bullet_texts(page) == gazette
+
+    # A text file goes into the box as it is, its format guessed when it is read.
+    text = EXAMPLE.read_text(encoding="utf-8")
+    _drop(page, EXAMPLE.name, text, "text/plain")
+    page.wait_for_selector(f"#status:text-is('Opened {EXAMPLE.name}.')")
+    assert page.input_value("#story-text") == text
+    assert page.input_value("#story-format") == ""
+    _submit(page)
+    assert _bullet_texts(page) == [h["text"] for h in _api(page, text)["highlights"]]
+    assert page.input_value("#story-format") == "page"  # what the server read: a saved page
+    shown = page.text_content("#output") or ""
+    assert not any(bullet in shown for bullet in gazette)
+
+    # A page saved under another name is known by its content.
+    _drop(page, "saved.txt", html, "text/plain")
+    page.wait_for_selector("#status:has-text('Opened saved.txt: read ')")
+    assert page.input_value("#story-text") == article["text"]
+    assert _bullet_texts(page) == gazette
+
+    # A page with no article: the error, no result, and the box as it was.
+    _drop(page, "menu.html", NO_ARTICLE, "text/html")
+    page.wait_for_selector("#status.error:has-text('Cannot open menu.html')")
+    _assert_cleared(page, gazette)
+    assert page.input_value("#story-text") == article["text"]
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (" \n\t ", "Paste a story first."),
+        ("Rain fell on Monday.\x00\x01 Forty homes were flooded.", "binary"),
+        ("Rain fell on Monday. " * 60_000, "bytes"),  # over the server's 1 MB: a 413
+    ],
+    ids=["blank", "binary", "too-large"],
+)
+def test_a_failed_request_clears_the_story_before_it(
+    browser: Any, server: str, shots: Path, bad: str, says: str
+) -> None:
+    page = _page(browser, server, 1366, 900)
+    before = _highlight(page, EXAMPLE.read_text(encoding="utf-8"))
+    _paste(page, bad)
+    page.click("#highlight")
+    page.wait_for_selector("#status.error")
+    assert says in page.inner_text("#status")
+    _assert_cleared(page, before)
+    assert page.errors == []
+
+
+def test_the_story_is_set_in_the_page_face(browser: Any, server: str, shots: Path) -> None:
+    page = _page(browser, server, 1366, 900)
+    faces = page.evaluate(
+        "['body', '#story', '#bullets', '#story-text']"
+        ".map((s) => getComputedStyle(document.querySelector(s)).fontFamily)"
+    )
+    assert len(set(faces)) == 1 and "serif" in faces[0] and "Georgia" not in faces[0]
     assert page.errors == []

@@ -190,7 +190,42 @@ function show(record, label) {
   $("story").scrollTop = 0;
 }
 
+// Whatever a request failed on, nothing of the story shown before it may stay on screen:
+// bullets under an error read as the bullets of the story that failed.
+function clear() {
+  current = null;
+  pinned = null;
+  $("result").hidden = true;
+  $("empty").hidden = false;
+  for (const id of ["title", "bullets", "story", "figure-count"]) $(id).replaceChildren();
+  $("figures").tBodies[0].replaceChildren();
+}
+
+function fail(message) {
+  clear();
+  say($("status"), message, true);
+}
+
 // ---- input ---------------------------------------------------------------------------
+
+// The format select belongs to the text in the box: a user's pick, or after an answer the form
+// the server read, holds for that text only. New text (pasted, dropped, opened, typed over the
+// whole box, or the box emptied) goes back to "guess", so that the HTML read of one story is
+// never forced on the plain story pasted after it.
+function replaced() {
+  $("story-format").value = "";
+}
+
+function readAs(format) {
+  const select = $("story-format");
+  select.value = format;
+  if (select.value !== format) select.value = "";
+}
+
+// Each request takes a ticket and only the latest may change the result or the status: a
+// stored story opened while another is read must not be replaced by the older answer.
+let asked = 0;
+let reading = false;
 
 function request() {
   const text = $("story-text").value;
@@ -200,52 +235,106 @@ function request() {
   return body;
 }
 
+// The box, the format and the file picker are locked while their text is read, so that the
+// answer, and the format it sets, are for the text still in the box.
 function busy(on) {
-  for (const id of ["highlight", "store"]) $(id).disabled = on;
+  reading = on;
+  for (const id of ["highlight", "store", "story-file", "story-format"]) $(id).disabled = on;
+  $("story-text").readOnly = on;
+}
+
+function plural(count, noun) {
+  return count + " " + noun + (count === 1 ? "" : "s");
+}
+
+async function read(body) {
+  const [story, figures] = await Promise.all([
+    api("POST", "/v1/highlights", body),
+    api("POST", "/v1/figures", body),
+  ]);
+  return { ...story, figures: figures.figures };
 }
 
 async function highlight() {
+  const mine = ++asked;
   const body = request();
-  if (!body.text.trim()) return say($("status"), "Paste a story first.", true);
+  if (!body.text.trim()) return fail("Paste a story first.");
   busy(true);
   say($("status"), "Reading the story…");
   try {
-    const [story, figures] = await Promise.all([
-      api("POST", "/v1/highlights", body),
-      api("POST", "/v1/figures", body),
-    ]);
-    show({ ...story, figures: figures.figures });
-    say($("status"), story.highlights.length + " highlights. Not stored.");
+    const record = await read(body);
+    if (mine !== asked) return;
+    show(record);
+    readAs(record.format);
+    say($("status"), plural(record.highlights.length, "highlight") + ". Not stored.");
   } catch (error) {
-    say($("status"), error.message, true);
+    if (mine === asked) fail(error.message);
   } finally {
     busy(false);
   }
 }
 
 async function store() {
+  const mine = ++asked;
   const body = request();
-  if (!body.text.trim()) return say($("status"), "Paste a story first.", true);
+  if (!body.text.trim()) return fail("Paste a story first.");
   busy(true);
   say($("status"), "Reading and storing the story…");
   try {
     const stored = await api("POST", "/v1/stories", body);
-    show(stored.story, "stored as #" + stored.id);
-    say($("status"), "Stored as #" + stored.id + ".");
+    if (mine === asked) {
+      show(stored.story, "stored as #" + stored.id);
+      readAs(stored.story.format);
+      say($("status"), "Stored as #" + stored.id + ".");
+    }
     await search();
   } catch (error) {
-    say($("status"), error.message, true);
+    if (mine === asked) fail(error.message);
   } finally {
     busy(false);
   }
+}
+
+// A page's source is not what an editor reads, and its offsets are not the marks': the page
+// is read at once and the box gets the article text the server extracted, read as plain text
+// from then on, so that highlighting the box again reads the same story. Pasting HTML and
+// choosing "HTML" still sends the source as it is.
+async function openPage(name, html) {
+  const mine = ++asked;
+  busy(true);
+  say($("status"), "Reading the article in " + name + "…");
+  try {
+    const record = await read({ text: html, format: "html" });
+    if (mine !== asked) return;
+    $("story-text").value = record.text;
+    readAs("plain");
+    show(record);
+    say($("status"), "Opened " + name + ": read " + plural(record.highlights.length, "highlight")
+      + " from its article. Not stored.");
+  } catch (error) {
+    if (mine === asked) fail("Cannot open " + name + ": " + error.message);
+  } finally {
+    busy(false);
+  }
+}
+
+// The server's own test (ingest.detect_format), for a page saved under another name.
+function isHtml(text) {
+  const head = text.slice(0, 4096).trimStart();
+  return /^(?:<!doctype\s+html|<html[\s>])/i.test(head)
+    || (head.startsWith("<") && /<(?:head|body|div|p|article|meta|title)[\s>/]/i.test(head));
 }
 
 function load(file) {
   if (!file) return;
   const reader = new FileReader();
   reader.onload = () => {
-    $("story-text").value = reader.result;
-    if (/\.html?$/i.test(file.name)) $("story-format").value = "html";
+    const text = reader.result;
+    if (/\.html?$/i.test(file.name) || file.type === "text/html" || isHtml(text)) {
+      return openPage(file.name, text);
+    }
+    $("story-text").value = text;
+    replaced();
     say($("status"), "Opened " + file.name + ".");
   };
   reader.onerror = () => say($("status"), "Cannot read " + file.name + ".", true);
@@ -310,14 +399,16 @@ function when(created) {
 }
 
 async function openStored(id) {
+  const mine = ++asked;
   say($("status"), "Opening #" + id + "…");
   try {
     const stored = await api("GET", "/v1/stories/" + id);
+    if (mine !== asked) return;
     show(stored.story, "stored #" + id);
     say($("status"), "Showing stored story #" + id + ".");
     if (window.matchMedia("(max-width: 60rem)").matches) $("output").scrollIntoView();
   } catch (error) {
-    say($("status"), error.message, true);
+    if (mine === asked) fail(error.message);
   }
 }
 
@@ -329,8 +420,24 @@ document.addEventListener("DOMContentLoaded", () => {
     highlight();
   });
   $("store").addEventListener("click", store);
-  $("story-file").addEventListener("change", (event) => load(event.target.files[0]));
+  $("story-file").addEventListener("change", (event) => {
+    load(event.target.files[0]);
+    event.target.value = ""; // so that opening the same file again is a change too
+  });
   const area = $("story-text");
+  let whole = false;
+  area.addEventListener("beforeinput", () => {
+    whole = area.value !== "" && area.selectionStart === 0
+      && area.selectionEnd === area.value.length;
+  });
+  area.addEventListener("input", (event) => {
+    // Pasted or dropped text comes from elsewhere, in whatever form: it is guessed afresh.
+    const kind = event.inputType;
+    if (whole || kind === "insertFromPaste" || kind === "insertFromDrop" || !area.value.trim()) {
+      replaced();
+    }
+    whole = false;
+  });
   area.addEventListener("dragover", (event) => {
     event.preventDefault();
     area.classList.add("dragging");
@@ -340,7 +447,7 @@ document.addEventListener("DOMContentLoaded", () => {
     area.classList.remove("dragging");
     if (event.dataTransfer.files.length === 0) return; // dropped text: the default inserts it
     event.preventDefault();
-    load(event.dataTransfer.files[0]);
+    if (!reading) load(event.dataTransfer.files[0]);
   });
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
