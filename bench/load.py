@@ -1,17 +1,28 @@
 """Load on ``nutgraf serve``: requests/s, p50 and p99 latency and errors of POST /v1/highlights.
 
-Starts a real server (``nutgraf serve`` on uvicorn, in a subprocess, on 127.0.0.1, a free port
-and a temporary store), waits for ``/healthz``, then sends ``--requests`` highlight requests
-with ``--concurrency`` in flight at once (an httpx AsyncClient, one connection per slot). The
-bodies are validation stories, ``{"text": article}``, cycled. Latency is measured per request
-at the client, from sending to the last byte of the answer; an error is any answer but 200 or
-any exception (a refused connection, a timeout).
+Starts a real server (:func:`nutgraf.serve.app.serve`, what ``nutgraf serve`` runs: uvicorn
+with ``--workers`` processes, in a subprocess, on 127.0.0.1, a free port and a temporary store),
+waits until every worker has started, then sends ``--requests`` highlight requests with
+``--concurrency`` in flight at once (an httpx AsyncClient, one connection per slot). The bodies
+are validation stories, ``{"text": article}``, cycled. Latency is measured per request at the
+client, from sending to the last byte of the answer; an error is any answer but 200 or any
+exception (a refused connection, a timeout). Several ``--workers`` counts are run one after the
+other, each on a fresh server, and each run's requests/s is given over the first's; the exit
+status is 1 if any run had an error or a traceback in the server's log.
 
-Client and server share the machine, so requests/s depend on it; the figure that carries is
-p99/p50 in the same run, the spread a client sees under load.
+Workers share out connections, not requests: each slot's keep-alive connection stays with the
+worker that accepted it, and connections opened at the same moment are often all accepted by
+one worker, so that a run with two workers measures one about half the time.
+``--new-connections`` opens a connection for every request instead, as many separate clients
+do, and the workers share the load; compare worker counts with it.
+
+Client and server share the machine, so requests/s depend on it, and so does what workers add:
+they need cores the client is not using. The figures that carry are p99/p50 and the ratio
+between worker counts in the same run.
 
     python bench/load.py                                  # 2,000 requests, 16 at once
     python bench/load.py --requests 500 --concurrency 4 --json
+    python bench/load.py --requests 400 --workers 1 2 --new-connections
 """
 
 from __future__ import annotations
@@ -64,39 +75,56 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, db: Path, log: Path) -> subprocess.Popen[bytes]:
-    """``nutgraf serve`` from this checkout (``src`` first on the path), logging to ``log``."""
+SERVE = (
+    "import sys; from nutgraf.serve.app import serve;"
+    " serve(port=int(sys.argv[1]), db=sys.argv[2], workers=int(sys.argv[3]))"
+)
+"""The server: ``serve`` called as ``nutgraf serve`` calls it, without depending on the CLI."""
+
+STARTED = "Application startup complete"
+"""What uvicorn logs once a worker has loaded the model and takes connections."""
+
+
+def start_server(port: int, db: Path, log: Path, workers: int) -> subprocess.Popen[bytes]:
+    """``serve`` from this checkout (``src`` first on the path), logging to ``log``."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-c", "from nutgraf.cli import app; app()", "serve"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
+    command = [sys.executable, "-c", SERVE, str(port), str(db), str(workers)]
     with log.open("wb") as out:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_healthy(base: str, server: subprocess.Popen[bytes], log: Path, timeout: float) -> float:
-    """Seconds until ``/healthz`` answers 200; exits with the server's log if it never does."""
+def wait_ready(
+    base: str, server: subprocess.Popen[bytes], log: Path, workers: int, timeout: float
+) -> float:
+    """Seconds until every worker has started and ``/healthz`` answers 200; exits if never.
+
+    ``/healthz`` alone answers once the first worker is up, and a run begun then would measure
+    fewer workers than it says.
+    """
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if server.poll() is not None:
             raise SystemExit(f"load.py: the server exited:\n{log.read_text()}")
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return time.perf_counter() - start
+            healthy = httpx.get(f"{base}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
-            pass
+            healthy = False
+        if healthy and log.read_text().count(STARTED) >= workers:
+            return time.perf_counter() - start
         time.sleep(0.1)
-    raise SystemExit(f"load.py: no /healthz in {timeout:.0f} s:\n{log.read_text()}")
+    raise SystemExit(f"load.py: not ready in {timeout:.0f} s:\n{log.read_text()}")
 
 
 async def send_all(
-    base: str, bodies: list[bytes], concurrency: int
+    base: str, bodies: list[bytes], concurrency: int, new_connections: bool
 ) -> tuple[list[float], list[str], float]:
     """Send every body with ``concurrency`` in flight; latencies (s), errors, wall seconds."""
     latencies: list[float] = []
     errors: list[str] = []
     queue = iter(bodies)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    kept = 0 if new_connections else concurrency
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=kept)
     headers = {"content-type": "application/json"}
 
     async def slot(client: httpx.AsyncClient) -> None:
@@ -139,8 +167,45 @@ def summarize(
     }
 
 
-def table(result: dict[str, Any]) -> str:
+def run(
+    workers: int,
+    bodies: list[bytes],
+    concurrency: int,
+    new_connections: bool,
+    startup_timeout: float,
+) -> dict[str, Any]:
+    """Start a server with ``workers`` processes, send it ``bodies``, stop it; the figures."""
+    with tempfile.TemporaryDirectory(prefix="nutgraf-load-") as tmp:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = Path(tmp) / "server.log"
+        server = start_server(port, Path(tmp) / "load.db", log, workers)
+        try:
+            startup = wait_ready(base, server, log, workers, startup_timeout)
+            sent = send_all(base, bodies, concurrency, new_connections)
+            latencies, errors, wall = asyncio.run(sent)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        server_errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
+    result = summarize(latencies, errors, wall, len(bodies))
+    result.update(
+        workers=workers,
+        concurrency=concurrency,
+        new_connections=new_connections,
+        startup_s=round(startup, 2),
+        server_tracebacks=len(server_errors),
+    )
+    return result
+
+
+def table(results: list[dict[str, Any]]) -> str:
     columns = [
+        ("workers", "workers"),
         ("requests", "requests"),
         ("concurrency", "concurrency"),
         ("errors", "errors"),
@@ -151,59 +216,66 @@ def table(result: dict[str, Any]) -> str:
         ("p99 ms", "p99_ms"),
         ("max ms", "max_ms"),
         ("p99/p50", "p99_over_p50"),
+        ("req/s over first", "speedup"),
     ]
     head = "| " + " | ".join(name for name, _ in columns) + " |"
     rule = "|" + "|".join("---:" for _ in columns) + "|"
-    row = "| " + " | ".join(f"{result[key]:,}" for _, key in columns) + " |"
-    return "\n".join([head, rule, row])
+    rows = ["| " + " | ".join(f"{r[key]:,}" for _, key in columns) + " |" for r in results]
+    return "\n".join([head, rule, *rows])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="server processes; several: one run each",
+    )
+    parser.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="a connection per request, not one kept per slot (for comparing --workers)",
+    )
     parser.add_argument("--data", type=Path, default=None, help="JSONL(.gz) with 'article'")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--startup-timeout", type=float, default=120)
     args = parser.parse_args()
-    if args.requests < 1 or args.concurrency < 1:
-        parser.error("--requests and --concurrency must be at least 1")
+    if args.requests < 1 or args.concurrency < 1 or min(args.workers) < 1:
+        parser.error("--requests, --concurrency and --workers must be at least 1")
 
     data = args.data or (DEFAULT_DATA if DEFAULT_DATA.exists() else FALLBACK_DATA)
     bodies = load_bodies(data, args.requests)
-    with tempfile.TemporaryDirectory(prefix="nutgraf-load-") as tmp:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = Path(tmp) / "server.log"
-        server = start_server(port, Path(tmp) / "load.db", log)
-        try:
-            startup = wait_healthy(base, server, log, args.startup_timeout)
-            latencies, errors, wall = asyncio.run(send_all(base, bodies, args.concurrency))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        server_errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
-
-    result = summarize(latencies, errors, wall, args.requests)
-    result.update(
-        concurrency=args.concurrency,
-        data=str(data),
-        startup_s=round(startup, 2),
-        server_tracebacks=len(server_errors),
-    )
+    results = [
+        run(n, bodies, args.concurrency, args.new_connections, args.startup_timeout)
+        for n in args.workers
+    ]
+    for result in results:
+        result.update(
+            data=str(data),
+            speedup=round(result["requests_per_s"] / results[0]["requests_per_s"], 2),
+        )
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(results, indent=2))
     else:
-        print(f"{args.requests:,} POST /v1/highlights, {args.concurrency} at once, from {data}")
-        print(f"server ready in {startup:.1f} s; {len(server_errors)} tracebacks in its log\n")
-        print(table(result))
-        for error in result["first_errors"]:
-            print(f"error: {error}")
-    sys.exit(1 if errors else 0)
+        connections = "a new connection each" if args.new_connections else "kept-alive connections"
+        print(
+            f"{args.requests:,} POST /v1/highlights, {args.concurrency} at once, {connections},"
+            f" from {data}"
+        )
+        for result in results:
+            print(
+                f"{result['workers']} worker(s): ready in {result['startup_s']:.1f} s;"
+                f" {result['server_tracebacks']} tracebacks in the server log"
+            )
+        print(f"\n{table(results)}")
+        for result in results:
+            for error in result["first_errors"]:
+                print(f"error ({result['workers']} worker(s)): {error}")
+    sys.exit(1 if any(r["errors"] or r["server_tracebacks"] for r in results) else 0)
 
 
 if __name__ == "__main__":

@@ -18,13 +18,17 @@ Each endpoint reads one pydantic model, calls the library (:mod:`nutgraf.read.in
 Errors are ``{"error": "<what is wrong and what to do>"}``: 400 for input the library refuses
 (a :class:`~nutgraf.errors.NutgrafError`: empty, binary, not in its format, not in English
 unless ``any_language``, a web page with no article text, a bad search),
-404 for an unknown id or path, 413 for a text over the size limit, 422 for fields that are
-missing, of the wrong type or outside their choices. No input gives a 500: an exception nothing
-else handles is logged and answered as a 500 only as a last resort, and the tests send bad
-input of every kind to check that none gets there.
+404 for an unknown id or path, 413 for a story over a size limit (:data:`DEFAULT_MAX_TEXT_BYTES`,
+:data:`DEFAULT_MAX_HTML_BYTES`), 422 for fields that are missing, of the wrong type or outside
+their choices. No input gives a 500: an exception nothing else handles is logged and answered
+as a 500 only as a last resort, and the tests send bad input of every kind to check that none
+gets there.
 
 The endpoints are plain ``def``, so FastAPI runs them in its threadpool and the CPU-bound
-pipeline never blocks the event loop; the model and spaCy are loaded once, at startup.
+pipeline never blocks the event loop; the model and spaCy are loaded once, at startup. The
+pipeline is mostly Python, holding the GIL, so one process summarizes on about one core;
+:func:`serve` runs several worker processes for more, each building its own app
+(:func:`create_app_from_env`) around the same store file, which SQLite lets them all write.
 """
 
 from __future__ import annotations
@@ -32,11 +36,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Annotated, Any, Literal
 
+import uvicorn
 from fastapi import FastAPI, Path, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -50,17 +56,60 @@ from nutgraf.read import ingest
 from nutgraf.serve.store import DEFAULT_PATH, MAX_ID, MAX_LIMIT, Store, StoredStory
 from nutgraf.story import Story
 
-__all__ = ["DEFAULT_MAX_TEXT_BYTES", "create_app"]
+__all__ = [
+    "DEFAULT_MAX_HTML_BYTES",
+    "DEFAULT_MAX_TEXT_BYTES",
+    "ENV_DB",
+    "ENV_MAX_HTML_BYTES",
+    "ENV_MAX_TEXT_BYTES",
+    "create_app",
+    "create_app_from_env",
+    "serve",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_TEXT_BYTES = 1_000_000
-"""The largest story text accepted, in UTF-8 bytes: 1 MB, about 0.7 s of the default model."""
+"""The largest story text accepted, in UTF-8 bytes: 1 MB, about 0.7 s of the default model.
 
-# A JSON body may spell the text out at up to six times its UTF-8 size ("\\u0001" for one
-# byte), plus the other fields; a body past that is refused before it is read whole.
-_BODY_FACTOR = 6
+For a web page it is the article text extracted from the page (:attr:`Story.text`), which is
+what the model reads; the page itself has :data:`DEFAULT_MAX_HTML_BYTES`.
+"""
+
+DEFAULT_MAX_HTML_BYTES = 5_000_000
+"""The largest web page accepted (``format`` ``"html"``, given or guessed), in UTF-8 bytes: 5 MB.
+
+A page is mostly scripts, styles, inline data and menus that extraction drops: a real 1.39 MB
+article page holds a few kilobytes of article, so holding pages to the text limit refused pages
+the CLI reads. 5 MB is over three times that page. What it bounds is extraction's time, as the
+text limit bounds the model's: on a 2-core machine a 5 MB page that is mostly script is read in
+a tenth of a second, and even 5 MB of nothing but paragraphs in about 8 s, after which its
+extracted text (4.9 MB) is refused by the text limit.
+"""
+
+ENV_DB = "NUTGRAF_DB"
+""":func:`create_app_from_env`'s store (default :data:`~nutgraf.serve.store.DEFAULT_PATH`)."""
+ENV_MAX_TEXT_BYTES = "NUTGRAF_MAX_TEXT_BYTES"
+""":func:`create_app_from_env`'s ``max_text_bytes`` (default :data:`DEFAULT_MAX_TEXT_BYTES`)."""
+ENV_MAX_HTML_BYTES = "NUTGRAF_MAX_HTML_BYTES"
+""":func:`create_app_from_env`'s ``max_html_bytes`` (default :data:`DEFAULT_MAX_HTML_BYTES`)."""
+
+# A body over the larger of what the two limits take, spelled out as JSON, is refused before it
+# is read whole. JSON may spell a text at up to six times its UTF-8 size ("\\u0001" for one
+# byte). A web page is markup, which JSON sends as it is but for quotes and backslashes: real
+# pages come to 1.04-1.24 times their size, the most with non-ASCII letters sent as "\\u0436",
+# so 1.5 times leaves room. Six times the page limit would have the server read 30 MB to refuse
+# it; with the defaults the cap is max(6 MB, 7.5 MB) + 64 KiB, so a 5 MB page passes and a
+# 10 MB body does not.
+_TEXT_BODY_FACTOR = 6
+_HTML_BODY_FACTOR = 1.5
 _BODY_SLACK = 65_536
+
+# An over-limit body is read and dropped, up to this much, before the 413 is sent: a client
+# that writes its whole body before reading the answer (Python's urllib, requests) gets a reset
+# connection, not the 413, if the server closes with the body unread. Past this the server
+# stops reading rather than take in an endless body, and the client is cut off.
+_DRAIN_BYTES = 64 * 1024 * 1024
 
 # Spelled out for the OpenAPI document; service_test checks them against the library's lists.
 InputFormat = Literal["plain", "page", "story", "html", "jsonl"]
@@ -199,7 +248,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "Input the library refuses: empty, binary, not in its format, not in English, a"
         " page with no article text, a bad search.",
         404: "No stored story has that id.",
-        413: "The text is over the server's size limit.",
+        413: "The text, the web page or the article text extracted from it is over the"
+        " server's size limits.",
         422: "A field is missing, of the wrong type or not one of its choices.",
     }
     return {code: {"model": ErrorOut, "description": descriptions[code]} for code in codes}
@@ -209,9 +259,15 @@ def create_app(
     db: str | os.PathLike[str] = DEFAULT_PATH,
     *,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+    max_html_bytes: int = DEFAULT_MAX_HTML_BYTES,
     models: Sequence[str] = ("default",),
 ) -> FastAPI:
     """Build the app around the store at ``db``, opening it (creating or migrating it) now.
+
+    A story is held to ``max_text_bytes`` (UTF-8); a web page (``format`` ``"html"``, or left
+    out and guessed as :func:`nutgraf.read.ingest.read` guesses it) to ``max_html_bytes``, and
+    the article text extracted from it to ``max_text_bytes``. Over either is a 413 naming the
+    limit and the ``nutgraf serve`` option that sets it.
 
     Starting the app runs one small story through each of ``models``, which loads the model
     and spaCy once, so the first request is as fast as any; other models load on their first
@@ -238,18 +294,33 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.add_middleware(_LimitBody, max_bytes=_BODY_FACTOR * max_text_bytes + _BODY_SLACK)
+    max_body = (
+        max(_TEXT_BODY_FACTOR * max_text_bytes, int(_HTML_BODY_FACTOR * max_html_bytes))
+        + _BODY_SLACK
+    )
+    app.add_middleware(
+        _LimitBody,
+        max_bytes=max_body,
+        message=f"the request body is over {max_body:,} bytes; this server takes a text of up"
+        f" to {max_text_bytes:,} bytes and a web page of up to {max_html_bytes:,}"
+        " (nutgraf serve --max-text-bytes, --max-html-bytes)",
+    )
     app.add_middleware(_LastResort)
     _add_error_handlers(app)
 
     def read(body: TextIn) -> Story:
-        size = len(body.text.encode("utf-8", "surrogatepass"))
-        if size > max_text_bytes:
-            raise TooLargeError(
-                f"the text is {size:,} bytes; this server takes up to {max_text_bytes:,}"
-                " (nutgraf serve --max-text-bytes)"
-            )
-        return ingest.read(body.text, body.format, where="text", any_language=body.any_language)
+        # Guessed as ingest.read guesses, after the byte-order mark it drops, only to pick the
+        # limit: ingest.read still gets body.format, so every story is read as it was.
+        html = (body.format or ingest.detect_format(body.text.removeprefix("\ufeff"))) == "html"
+        if html:
+            _refuse_over(body.text, max_html_bytes, "the web page", "--max-html-bytes")
+        else:
+            _refuse_over(body.text, max_text_bytes, "the text", "--max-text-bytes")
+        story = ingest.read(body.text, body.format, where="text", any_language=body.any_language)
+        if html:  # what the model reads is the text extracted, held to the text limit
+            extracted = "the article text extracted from the page"
+            _refuse_over(story.text, max_text_bytes, extracted, "--max-text-bytes")
+        return story
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -313,6 +384,75 @@ def create_app(
         }
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Build the app from :data:`ENV_DB`, :data:`ENV_MAX_TEXT_BYTES` and :data:`ENV_MAX_HTML_BYTES`.
+
+    The factory each uvicorn worker calls: a worker is a new process that imports its app by
+    name, so it cannot be handed arguments, but it inherits the environment, where
+    :func:`serve` puts them. Other ASGI servers can use it too, e.g. ``NUTGRAF_DB=stories.db
+    uvicorn --factory nutgraf.serve.app:create_app_from_env --workers 4``.
+    """
+    return create_app(
+        os.environ.get(ENV_DB, DEFAULT_PATH),
+        max_text_bytes=int(os.environ.get(ENV_MAX_TEXT_BYTES, DEFAULT_MAX_TEXT_BYTES)),
+        max_html_bytes=int(os.environ.get(ENV_MAX_HTML_BYTES, DEFAULT_MAX_HTML_BYTES)),
+    )
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db: str | os.PathLike[str] = DEFAULT_PATH,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+    max_html_bytes: int = DEFAULT_MAX_HTML_BYTES,
+    workers: int = 1,
+) -> None:
+    """Serve the API on uvicorn with ``workers`` processes until stopped: ``nutgraf serve``.
+
+    The store is opened (created or migrated) here first, so that a bad ``db`` is said before
+    the server starts rather than by each worker. The settings go to the workers through the
+    environment (:func:`create_app_from_env`; this process's environment is changed), and every
+    worker opens the same store file, whose writes SQLite serializes. Each worker loads its own
+    model, so memory grows with ``workers``; more workers than cores gains nothing. Workers
+    share out connections, not requests: a client's kept-alive connections stay with the
+    worker that accepted them (``docs/service.md``, Workers).
+
+    Raises:
+        StoreError: the store cannot be opened.
+        ValueError: ``workers`` is under 1 (uvicorn would start none and wait).
+
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    Store(db).close()
+    os.environ[ENV_DB] = os.fspath(db)
+    os.environ[ENV_MAX_TEXT_BYTES] = str(max_text_bytes)
+    os.environ[ENV_MAX_HTML_BYTES] = str(max_html_bytes)
+    print(
+        f"nutgraf: stories in {db}; API docs at http://{host}:{port}/docs;"
+        f" {workers} worker{'s' if workers > 1 else ''}",
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        "nutgraf.serve.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+    )
+
+
+def _refuse_over(text: str, max_bytes: int, what: str, option: str) -> None:
+    """Raise :class:`TooLargeError` if ``text`` is over ``max_bytes`` in UTF-8."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise TooLargeError(
+            f"{what} is {size:,} bytes; this server takes up to {max_bytes:,}"
+            f" (nutgraf serve {option})"
+        )
 
 
 PAGE_CSP = (
@@ -404,24 +544,32 @@ def _problem(problem: Any) -> str:
 
 
 class _LimitBody:
-    """Refuse a request body over ``max_bytes`` with 413, before it is read whole.
+    """Refuse a request body over ``max_bytes`` with 413 and ``message``, without keeping it.
 
-    A declared ``Content-Length`` over the limit is answered at once; a body sent in chunks is
-    counted as it arrives and stopped when it passes the limit.
+    A declared ``Content-Length`` over the limit is refused before the app sees the request; a
+    body sent in chunks is counted as it arrives and refused when it passes the limit. Either
+    way the rest of the body is read and dropped (up to :data:`_DRAIN_BYTES`) before the answer,
+    so that a client still sending it reads the 413 rather than a reset connection; a client
+    that asked ``Expect: 100-continue`` (curl, for big bodies) has sent nothing yet and is
+    answered at once.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, message: str) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.message = message
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        message = f"the request body is over {self.max_bytes:,} bytes; send a smaller story"
-        declared = dict(scope["headers"]).get(b"content-length", b"")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await _ErrorResponse(message, 413)(scope, receive, send)
+            expects_continue = headers.get(b"expect", b"").lower() == b"100-continue"
+            if not expects_continue and int(declared) <= _DRAIN_BYTES:
+                await _drain(receive)
+            await _ErrorResponse(self.message, 413)(scope, receive, send)
             return
         seen = 0
 
@@ -430,10 +578,22 @@ class _LimitBody:
             received = await receive()
             seen += len(received.get("body", b""))
             if seen > self.max_bytes:
-                raise HTTPException(413, message)
+                if received.get("more_body", False):
+                    await _drain(receive)
+                raise HTTPException(413, self.message)
             return received
 
         await self.app(scope, counted, send)
+
+
+async def _drain(receive: Receive) -> None:
+    """Read and drop the rest of the request body, stopping after :data:`_DRAIN_BYTES`."""
+    drained = 0
+    while drained <= _DRAIN_BYTES:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        drained += len(message.get("body", b""))
 
 
 class _LastResort:

@@ -233,11 +233,15 @@ def test_a_wrong_method_is_405_json(client: TestClient) -> None:
 
 
 def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(client: TestClient) -> None:
-    body = json.dumps({"text": "x" * 7_000_000}).encode()
+    body = json.dumps({"text": "x" * 10_000_000}).encode()
     response = client.post(
         "/v1/highlights", content=body, headers={"content-type": "application/json"}
     )
-    assert "request body is over" in _error(response, 413)
+    assert _error(response, 413) == (
+        "the request body is over 7,565,536 bytes; this server takes a text of up to 1,000,000"
+        " bytes and a web page of up to 5,000,000 (nutgraf serve --max-text-bytes,"
+        " --max-html-bytes)"
+    )
 
 
 def test_a_body_sent_in_chunks_is_stopped_at_the_limit(client: TestClient) -> None:
@@ -253,7 +257,7 @@ def test_a_body_sent_in_chunks_is_stopped_at_the_limit(client: TestClient) -> No
 
 
 def test_the_text_limit_is_configurable(tmp_path: Path) -> None:
-    app = service.create_app(tmp_path / "small.db", max_text_bytes=100)
+    app = service.create_app(tmp_path / "small.db", max_text_bytes=100, max_html_bytes=100)
     with TestClient(app) as small:
         assert small.post("/v1/figures", json={"text": "Rain fell. " * 9}).status_code == 200
         message = _error(small.post("/v1/figures", json={"text": "Rain fell. " * 10}), 413)
@@ -261,6 +265,100 @@ def test_the_text_limit_is_configurable(tmp_path: Path) -> None:
             "the text is 110 bytes; this server takes up to 100 (nutgraf serve --max-text-bytes)"
         )
         assert "body is over" in _error(small.post("/v1/figures", json={"text": "é" * 40_000}), 413)
+
+
+AP_PAGE = Path(__file__).parents[3] / "tests" / "fixtures" / "page_ap_uk_tories_twitter.html"
+
+
+def _padded_page(size: int) -> str:
+    """The AP page grown to ``size`` bytes by inline data, as real pages are: mostly not article."""
+    page = AP_PAGE.read_text(encoding="utf-8")
+    head, tail = "<script>window.__DATA__ = [", "];</script></head>"
+    room = size - len(page.encode()) - len(head) - len(tail) + len("</head>")
+    data = ('{"id": 1, "kind": "related"}, ' * (room // 30 + 1))[:room]
+    padded = page.replace("</head>", head + data + tail, 1)
+    assert len(padded.encode()) == size
+    return padded
+
+
+@pytest.mark.parametrize("format_", ["html", None])
+def test_a_real_page_over_the_text_limit_is_read(client: TestClient, format_: str | None) -> None:
+    page = _padded_page(1_390_000)  # the size of the page a user reported refused
+    response = client.post("/v1/highlights", json={"text": page, "format": format_})
+    assert response.status_code == 200, response.text
+    assert response.json()["format"] == "html"
+    assert response.json()["text"] == ingest.read(page).text
+
+
+def test_a_page_up_to_the_html_limit_is_read_and_one_byte_more_refused(client: TestClient) -> None:
+    page = _padded_page(service.DEFAULT_MAX_HTML_BYTES)
+    assert len(json.dumps({"text": page})) > 1.15 * len(page)  # its quotes escaped
+    assert client.post("/v1/figures", json={"text": page}).status_code == 200
+    message = _error(client.post("/v1/figures", json={"text": page + " "}), 413)
+    assert message == (
+        "the web page is 5,000,001 bytes; this server takes up to 5,000,000"
+        " (nutgraf serve --max-html-bytes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("max_text_bytes", "max_html_bytes", "body", "says"),
+    [
+        (300, 1000, {"text": HTML}, None),
+        (300, 1000, {"text": "\ufeff" + HTML}, None),
+        (300, 1000, {"text": HTML, "format": "html"}, None),
+        (
+            300,
+            1000,
+            {"text": HTML, "format": "plain"},
+            "the text is 419 bytes; this server takes up to 300 (nutgraf serve --max-text-bytes)",
+        ),
+        (
+            300,
+            400,
+            {"text": HTML},
+            "the web page is 419 bytes; this server takes up to 400"
+            " (nutgraf serve --max-html-bytes)",
+        ),
+        (
+            200,
+            1000,
+            {"text": HTML},
+            "the article text extracted from the page is 264 bytes; this"
+            " server takes up to 200 (nutgraf serve --max-text-bytes)",
+        ),
+    ],
+    ids=["guessed", "guessed after a BOM", "given", "read as text", "page", "extracted text"],
+)
+def test_a_page_is_held_to_the_html_limit_and_its_article_to_the_text_limit(
+    tmp_path: Path,
+    max_text_bytes: int,
+    max_html_bytes: int,
+    body: dict[str, str],
+    says: str | None,
+) -> None:
+    app = service.create_app(
+        tmp_path / "s.db", max_text_bytes=max_text_bytes, max_html_bytes=max_html_bytes, models=()
+    )
+    with TestClient(app) as small:
+        response = small.post("/v1/figures", json=body)
+    if says is None:
+        assert response.status_code == 200, response.text
+    else:
+        assert _error(response, 413) == says
+
+
+def test_the_app_can_be_built_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(service.ENV_DB, str(tmp_path / "env.db"))
+    monkeypatch.setenv(service.ENV_MAX_TEXT_BYTES, "100")
+    monkeypatch.setenv(service.ENV_MAX_HTML_BYTES, "400")
+    with TestClient(service.create_app_from_env()) as built:
+        assert "up to 100 " in _error(built.post("/v1/figures", json={"text": "Rain. " * 20}), 413)
+        assert "up to 400 " in _error(built.post("/v1/figures", json={"text": HTML}), 413)
+        assert built.post("/v1/stories", json={"text": "Rain fell."}).status_code == 201
+    assert (tmp_path / "env.db").exists()
 
 
 def test_random_bodies_never_get_a_500(client: TestClient) -> None:

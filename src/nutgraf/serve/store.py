@@ -25,7 +25,9 @@ provenance, sentences, figures); the text is stored once, as a column the index 
 
 One :class:`Store` holds one connection and a lock, so threads (the service's threadpool) can
 share it: a store call takes well under a millisecond, summarizing a story tens, so the lock is
-never what a request waits on. Each process opens its own :class:`Store`.
+never what a request waits on. Each process opens its own :class:`Store` (each worker of
+``nutgraf serve --workers``), and SQLite's file locks, waited on up to ``timeout``, serialize
+their writes.
 
 >>> import tempfile, pathlib
 >>> from nutgraf import highlights

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -276,6 +277,37 @@ def test_concurrent_writer_processes_lose_nothing(tmp_path: Path) -> None:
             assert store.search(f"writer{n}").total == 50
             for i, story_id in enumerate(lines):
                 assert store.get(int(story_id)).story["text"].startswith(f"writer{n} story {i}.")
+
+
+def test_two_stores_on_one_file_written_at_once_lose_nothing(tmp_path: Path) -> None:
+    # two connections, as two service workers have: SQLite's lock serializes them, not the store's
+    path = tmp_path / "shared.db"
+    with Store(path) as first, Store(path) as second:
+
+        def write(store: Store, tag: str) -> list[int]:
+            return [store.add(_story(f"{tag} story {i}.")) for i in range(50)]
+
+        with ThreadPoolExecutor(4) as pool:
+            stores = [first, second, first, second]
+            written = pool.map(write, stores, [f"writer{n}" for n in range(4)])
+            ids = [story_id for batch in written for story_id in batch]
+        assert len(set(ids)) == 200
+        assert first.search(None).total == second.search(None).total == 200
+
+
+def test_a_writer_waits_for_another_connections_write_rather_than_fail(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    with Store(path) as store:
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(0.5, other.execute, ("COMMIT",))
+        release.start()
+        start = time.monotonic()
+        story_id = store.add(_story("Written once the other writer was done."))
+        assert time.monotonic() - start >= 0.4
+        release.join()
+        other.close()
+        assert store.get(story_id).story["text"].startswith("Written once")
 
 
 def test_a_writer_killed_mid_write_leaves_every_acknowledged_story(tmp_path: Path) -> None:
