@@ -1,8 +1,8 @@
 """End to end through the ``nutgraf`` command, as a user would type it."""
 
 import json
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx2
 import numpy as np
 import pytest
-from typer.testing import CliRunner, Result
+from click.testing import CliRunner, Result
 
 from nutgraf import pipeline
 from nutgraf.cli import app
@@ -21,6 +21,7 @@ from nutgraf.read import ingest
 from nutgraf.select import models
 from nutgraf.select.accurate.selector import AccurateSelector
 from nutgraf.select.models import load_selector
+from nutgraf.serve.server_test import free_port
 from nutgraf.serve.store import Store
 from nutgraf.story import Story
 
@@ -229,9 +230,10 @@ def test_an_unknown_model_is_a_user_error_naming_the_choices(command: str, tmp_p
     }[command]
     result = runner.invoke(app, [*args, "--model", "nonsense"])
     assert result.exit_code == 2
-    assert result.stdout == ""
-    line = _one_error_line(result)
-    assert "nonsense" in line and "default" in line and "accurate" in line
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    line = result.stderr.splitlines()[-1]  # click's usage error, after the usage line
+    assert line.startswith("Error: Invalid value for '--model': 'nonsense' is not one of")
+    assert "'default'" in line and "'accurate'" in line
     assert not out.exists()
 
 
@@ -438,17 +440,31 @@ def test_serve_runs_the_app_under_uvicorn_with_its_options(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import uvicorn
-    from fastapi import FastAPI
 
-    calls: list[tuple[object, str, int]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda api, host, port: calls.append((api, host, port)))
+    from nutgraf.serve import app as service
+
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    for name in (service.ENV_DB, service.ENV_MAX_TEXT_BYTES, service.ENV_MAX_HTML_BYTES):
+        monkeypatch.delenv(name, raising=False)  # serve sets them for its workers
     db = tmp_path / "served.db"
-    args = ["serve", "--host", "0.0.0.0", "--port", "9123", "--db", str(db)]
-    result = runner.invoke(app, [*args, "--max-text-bytes", "5000"])
+    args = ["serve", "--host", "0.0.0.0", "--port", "9123", "--db", str(db), "--workers", "2"]
+    result = runner.invoke(app, [*args, "--max-text-bytes", "5000", "--max-html-bytes", "9000"])
     assert result.exit_code == 0, result.output
-    ((api, host, port),) = calls
-    assert isinstance(api, FastAPI) and (host, port) == ("0.0.0.0", 9123)
+    ((positional, options),) = calls
+    assert positional == ("nutgraf.serve.app:create_app_from_env",)
+    assert options == {
+        "factory": True,
+        "host": "0.0.0.0",
+        "port": 9123,
+        "workers": 2,
+    }
     assert db.is_file()  # the store is opened, and made, before the server starts
+    from fastapi.testclient import TestClient
+
+    worker = TestClient(service.create_app_from_env())  # what each worker builds
+    refused = worker.post("/v1/figures", json={"text": "Rain fell. " * 500})
+    assert refused.status_code == 413 and "up to 5,000" in refused.json()["error"]
     assert f"stories in {db}; API docs at http://0.0.0.0:9123/docs" in result.stderr
 
 
@@ -462,14 +478,8 @@ def test_serve_on_a_file_that_is_not_a_store_is_a_user_error(tmp_path: Path) -> 
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path) -> None:
-    db, port = tmp_path / "live.db", _free_port()
+    db, port = tmp_path / "live.db", free_port()
     command = [str(Path(sys.executable).with_name("nutgraf")), "serve", "--port", str(port)]
     server = subprocess.Popen(
         [*command, "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -544,3 +554,78 @@ def test_batch_sets_other_languages_and_pages_without_articles_aside(tmp_path: P
     )  # fmt: skip
     assert again.exit_code == 0, again.output
     assert [json.loads(line)["id"] for line in (tmp_path / "all.jsonl").open()] == ["a", "c"]
+
+
+COMMANDS = [
+    "highlights",
+    "figures",
+    "update",
+    "batch",
+    "evaluate",
+    "score-figures",
+    "score-sources",
+    "train",
+    "train-sources",
+    "serve",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_reads_as_a_command_lines_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Usage: nutgraf {command} [OPTIONS]")
+    placeholders = re.findall(r"<[a-z]+>|\{[A-Za-z_]+\}", result.stdout)  # <bool>, {file}
+    assert not placeholders
+    text = " ".join(result.stdout.split())
+    if "--model [" in text:
+        assert "--model [default|accurate]" in text
+        assert 'pip install "nutgraf[accurate]"' in text
+
+
+def test_every_command_is_listed_and_documented() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0, result.output
+    listed = result.stdout.split("Commands:")[1].split()
+    assert all(command in listed for command in COMMANDS)
+    docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert all(f"nutgraf {command}" in docs for command in COMMANDS)
+
+
+def test_the_choices_and_defaults_help_shows_are_the_librarys() -> None:
+    from nutgraf import cli
+    from nutgraf.run import batch
+    from nutgraf.serve import app as service
+    from nutgraf.serve import store
+
+    assert cli.INPUT_FORMATS == ingest.FORMATS
+    assert tuple(models.MODELS) == cli.MODEL_NAMES
+    assert cli.PARTITION_SIZE == batch.PARTITION_SIZE
+    assert cli.DB_PATH == store.DEFAULT_PATH
+    assert cli.MAX_TEXT_BYTES == service.DEFAULT_MAX_TEXT_BYTES
+    assert cli.MAX_HTML_BYTES == service.DEFAULT_MAX_HTML_BYTES
+
+
+# Run in a fresh interpreter: what --help costs is what it imports.
+_HELP_IMPORTS = """
+import sys
+from nutgraf.cli import app
+try:
+    app(sys.argv[1:], prog_name="nutgraf")
+except SystemExit:
+    pass
+heavy = ("numpy", "spacy", "lightgbm", "sklearn", "fastapi", "dask", "nutgraf.pipeline")
+print(" ".join(name for name in heavy if name in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["highlights", "--help"], ["batch", "--help"]])
+def test_help_imports_no_stage_of_the_pipeline(args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _HELP_IMPORTS, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.splitlines()[-1] == "", result.stdout

@@ -28,6 +28,9 @@ NOT_FOR_HIGHLIGHTS = {
     "fastapi": "the service (nutgraf serve)",
     "nutgraf.serve": "the service (nutgraf serve)",
     "nutgraf.evaluate": "the evaluation harness (nutgraf evaluate)",
+    "nutgraf.rouge": "training and evaluation (the labels and the scores)",
+    "rouge_score": "training and evaluation (the labels and the scores)",
+    "nltk": "training and evaluation (ROUGE's stemmer)",
 }
 
 # spaCy's backend, thinc, probes for torch at import (thinc.compat: try: import torch) and so

@@ -1,99 +1,126 @@
-"""The ``nutgraf`` command: thin typer wrappers over the library, one per task.
+"""The ``nutgraf`` command: thin click wrappers over the library, one per task.
 
 Each command parses its options and calls one library function (:func:`nutgraf.highlights`,
 :func:`nutgraf.figures`, :func:`nutgraf.update`, :func:`nutgraf.run.batch.run_batch`,
 :func:`nutgraf.evaluate.highlights.evaluate_corpus`, :func:`nutgraf.evaluate.claims.score`,
 :func:`nutgraf.select.train.train`, :func:`nutgraf.claims.train.train`,
-:func:`nutgraf.evaluate.sources.score`, :func:`nutgraf.serve.app.create_app` under uvicorn), so the
-command line, tests and other callers
-share one code path. Bad input of any kind (a missing, empty, binary or non-UTF-8 file, an
-unknown format) surfaces as a :class:`~nutgraf.errors.NutgrafError`; the command prints its
-message as one line, ``nutgraf: error: <message>``, and exits with status 2, the status typer
-gives usage errors, without a traceback: the message already says what to do.
+:func:`nutgraf.evaluate.sources.score`, :func:`nutgraf.serve.app.serve`), so the command line,
+tests and other callers share one code path. Bad input of any kind (a missing, empty, binary or
+non-UTF-8 file, an unknown format) surfaces as a :class:`~nutgraf.errors.NutgrafError`; the
+command prints its message as one line, ``nutgraf: error: <message>``, and exits with status 2,
+the status click gives usage errors, without a traceback: the message already says what to do.
+
+Start-up is a person's first wait, so this module imports click and nothing of nutgraf's
+stages: each command imports what it runs, ``nutgraf --help`` answers in a tenth of a second,
+and ``nutgraf highlights`` loads the model and spaCy but not the service, Dask or ROUGE. The
+choices and defaults that help shows are therefore spelled out here; ``cli_test`` checks each
+against the module that owns it. click rather than typer: typer's help renders ``[accurate]``
+as markup (it vanished) and writes ``<bool>``, ``<str>`` and ``{file}`` placeholders, where
+click's reads as a well-kept command line's: ``--model [default|accurate]``, ``FILE``.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import typer
-from tqdm import tqdm
+import click
 
-from nutgraf import pipeline, render, versions
-from nutgraf.claims import sources
-from nutgraf.claims import train as sources_train
-from nutgraf.errors import NutgrafError
-from nutgraf.evaluate import claims as claims_eval
-from nutgraf.evaluate import highlights as evaluate
-from nutgraf.evaluate import peers
-from nutgraf.evaluate import sources as sources_eval
-from nutgraf.read import ingest
-from nutgraf.run import batch
-from nutgraf.select import train
-from nutgraf.select.models import MODELS
-from nutgraf.serve import store
-from nutgraf.story import Story
+from nutgraf.run.output import OUTPUT_FORMATS
 
-app = typer.Typer(
-    help="Editor-style highlights for news stories: extractive, traceable, fast on a CPU.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    from nutgraf.story import Story
+
+INPUT_FORMATS = ("plain", "page", "story", "html", "jsonl")
+""":data:`nutgraf.read.ingest.FORMATS`."""
+MODEL_NAMES = ("default", "accurate")
+""":data:`nutgraf.select.models.MODELS`' names."""
+PARTITION_SIZE = 500
+""":data:`nutgraf.run.batch.PARTITION_SIZE`."""
+DB_PATH = "nutgraf.db"
+""":data:`nutgraf.serve.store.DEFAULT_PATH`."""
+MAX_TEXT_BYTES = 1_000_000
+""":data:`nutgraf.serve.app.DEFAULT_MAX_TEXT_BYTES`."""
+MAX_HTML_BYTES = 5_000_000
+""":data:`nutgraf.serve.app.DEFAULT_MAX_HTML_BYTES`."""
 
 USER_ERROR = 2
-"""Exit status for bad input, the same as typer's own usage errors."""
+"""Exit status for bad input, the same as click's own usage errors."""
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C, as a shell gives a command killed by SIGINT."""
 
-ModelOption = Annotated[
-    str,
-    typer.Option(
-        "--model",
-        help=f'Packaged model: {" or ".join(MODELS)} (needs pip install "nutgraf[accurate]").',
-    ),
-]
+F = TypeVar("F", bound=Callable[..., Any])
 
-LimitOption = Annotated[
-    int | None, typer.Option(min=1, help="Stop after record N (a line, row or file).")
-]
 
-WorkersOption = Annotated[
-    int,
-    typer.Option(
-        min=1,
-        help="Worker processes on this machine; starting them costs a few seconds, so they pay"
-        " off on thousands of stories.",
-    ),
-]
+@click.group(
+    "nutgraf", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.version_option(package_name="nutgraf")
+def app() -> None:
+    """Editor-style highlights for news stories: extractive, traceable, fast on a CPU."""
 
-DaskOption = Annotated[
-    str | None,
-    typer.Option(
-        help="Run on Dask: local:N starts a cluster of N processes here; tcp://HOST:PORT uses a"
-        " running scheduler."
-    ),
-]
 
-InputFormatOption = Annotated[
-    str | None,
-    typer.Option(help=f"One of {', '.join(ingest.FORMATS)}; guessed when left out."),
-]
+# Options that several commands share, each spelled once.
 
-AnyLanguageOption = Annotated[
-    bool,
-    typer.Option(
-        "--any-language",
-        help="Read stories in other languages too; nutgraf reads English, and refuses a story"
-        " that is surely in another language unless told so.",
-    ),
-]
+
+def _json_option(help: str) -> Callable[[F], F]:
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+_input_format_option = click.option(
+    "--input-format",
+    type=click.Choice(INPUT_FORMATS),
+    help="How to read the input; guessed from its name and content when left out.",
+)
+_model_option = click.option(
+    "--model",
+    type=click.Choice(MODEL_NAMES),
+    default="default",
+    show_default=True,
+    help='Packaged model; accurate needs pip install "nutgraf[accurate]".',
+)
+_any_language_option = click.option(
+    "--any-language",
+    is_flag=True,
+    help="Read stories in other languages too; nutgraf reads English, and refuses a story that"
+    " is surely in another language unless told so.",
+)
+
+
+def _count_option(name: str, help: str, default: int | None = None) -> Callable[[F], F]:
+    """Make an option that takes a whole number of at least 1, shown as ``N``."""
+    return click.option(
+        name,
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=default is not None,
+        metavar="N",
+        help=help,
+    )
+
+
+_limit_option = _count_option("--limit", "Stop after record N (a line, row or file).")
+_workers_option = _count_option(
+    "--workers",
+    "Worker processes on this machine; starting them costs a few seconds, so they pay off on"
+    " thousands of stories.",
+    default=1,
+)
+_dask_option = click.option(
+    "--dask",
+    metavar="ADDRESS",
+    help="Run on Dask: local:N starts a cluster of N processes here; tcp://HOST:PORT uses a"
+    " running scheduler.",
+)
+
+
+_PATH = click.Path(path_type=Path)
+"""A path click does not check: the library does, so a missing file is said as all bad input is."""
 
 
 @contextmanager
@@ -102,6 +129,8 @@ def _user_errors() -> Iterator[None]:
 
     ``OSError`` is included because an unwritable output path is the user's to fix too.
     """
+    from nutgraf.errors import NutgrafError
+
     try:
         yield
     except NutgrafError as error:
@@ -113,176 +142,170 @@ def _user_errors() -> Iterator[None]:
 
 def _echo_json(data: object) -> None:
     """Print ``--json`` output: indented, with text as it is rather than escaped to ASCII."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"nutgraf: error: {message}", err=True)
-    raise typer.Exit(USER_ERROR)
+    click.echo(f"nutgraf: error: {message}", err=True)
+    raise click.exceptions.Exit(USER_ERROR)
+
+
+def _read_story(file: str, input_format: str | None, any_language: bool) -> Story:
+    """Read a story from a path, or from stdin for ``-``."""
+    from nutgraf.read import ingest
+
+    if file == "-":
+        with click.open_file("-", "rb") as stdin:
+            data = stdin.read()
+        return ingest.read(data, input_format, where="<stdin>", any_language=any_language)
+    return ingest.read_file(Path(file), input_format, any_language=any_language)
 
 
 @app.command("highlights")
+@click.argument("file", metavar="FILE")
+@_input_format_option
+@_json_option("Print highlights with their sentences, spans and figures.")
+@_model_option
+@_any_language_option
 def highlights_command(
-    file: Annotated[str, typer.Argument(help="Story to summarize, or - for stdin.")],
-    input_format: InputFormatOption = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print highlights with their sentences and spans.")
-    ] = False,
-    model: ModelOption = "default",
-    any_language: AnyLanguageOption = False,
+    file: str, input_format: str | None, as_json: bool, model: str, any_language: bool
 ) -> None:
-    """Print a story's highlights, one bullet a line."""
+    """Print a story's highlights, one bullet a line.
+
+    FILE is the story (plain text, a saved page, HTML or a .story file), or - for stdin.
+    """
+    from nutgraf import pipeline, render
+
     with _user_errors():
         story = _read_story(file, input_format, any_language)
-        pipeline.process(story, model=model)
+        # The bullets' figures are in the JSON only; finding them parses with spaCy, which
+        # would double the wait for bullets that are the same without them.
+        pipeline.process(story, model=model, figures="bullets" if as_json else None)
     if as_json:
         _echo_json(render.story_json(story))
     else:
         for highlight in story.highlights:
-            typer.echo(f"• {highlight.text}")
+            click.echo(f"• {highlight.text}")
 
 
 @app.command("figures")
-def figures_command(
-    file: Annotated[str, typer.Argument(help="Story to read, or - for stdin.")],
-    input_format: InputFormatOption = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print every field, with offsets and sentences.")
-    ] = False,
-    any_language: AnyLanguageOption = False,
-) -> None:
-    """List every figure a story reports, what it counts and whom the story credits."""
+@click.argument("file", metavar="FILE")
+@_input_format_option
+@_json_option("Print every field, with offsets and sentences.")
+@_any_language_option
+def figures_command(file: str, input_format: str | None, as_json: bool, any_language: bool) -> None:
+    """List every figure a story reports, what it counts and whom the story credits.
+
+    FILE is the story, or - for stdin.
+    """
+    from nutgraf import pipeline, render
+
     with _user_errors():
         story = _read_story(file, input_format, any_language)
-        pipeline.process(story, highlights=False, figures="all")
+        pipeline.process(story, highlights=False, figures="all", progress=True)
     if as_json:
         _echo_json(render.figures_json(story))
         return
     for figure in story.figures:
         credit = f" ({figure.source})" if figure.source else ""
-        typer.echo(f"• {figure.text}: {figure.counts}{credit}")
+        click.echo(f"• {figure.text}: {figure.counts}{credit}")
 
 
-@app.command("score-figures")
-def score_figures_command(
-    data: Annotated[Path, typer.Argument(help="Annotated stories, as the claims dev set.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    misses: Annotated[
-        bool, typer.Option("--misses", help="With --json, list every error for analysis.")
-    ] = False,
+@app.command("update")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@_input_format_option
+@_json_option(
+    "Print the newer version as highlights --json does, with what is new and the changes."
+)
+@_model_option
+@_any_language_option
+def update_command(
+    old: str, new: str, input_format: str | None, as_json: bool, model: str, any_language: bool
 ) -> None:
-    """Score figure extraction and attribution against annotations (claims GUIDELINES.md)."""
+    """Print the newer version's highlights, NEW: on new facts, then the figures that changed.
+
+    OLD and NEW are two versions of a story; either may be - for stdin.
+    """
+    from nutgraf import render, versions
+    from nutgraf.errors import NutgrafError
+
     with _user_errors():
-        report = claims_eval.score(data, progress=True)
+        if old == new == "-":
+            raise NutgrafError("only one of OLD and NEW can be read from stdin (-)")
+        stories = [_read_story(file, input_format, any_language) for file in (old, new)]
+        result = versions.update(*stories, model=model)
     if as_json:
-        _echo_json(report.to_dict(misses=misses))
+        _echo_json(render.update_json(result))
     else:
-        typer.echo(report.to_markdown())
-
-
-@app.command("score-sources")
-def score_sources_command(
-    data: Annotated[
-        Path, typer.Argument(help="Attribution corpus: JSONL as PolNeAR's dev or train split.")
-    ],
-    folds: Annotated[
-        int | None,
-        typer.Option(
-            min=2,
-            help="Cross-validate instead: fit on all folds of articles but one, score that one.",
-        ),
-    ] = None,
-    model: Annotated[
-        Path | None,
-        typer.Option(help="Source model to score.", show_default="the packaged model"),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-) -> None:
-    """Score figure sources against an attribution corpus's annotated sources (PolNeAR)."""
-    with _user_errors():
-        articles = sources_train.parse(data)
-        report = (
-            sources_eval.cross_validate(articles, folds)
-            if folds is not None
-            else sources_eval.score(articles, sources.load(model), progress=True)
-        )
-    if as_json:
-        _echo_json(report.to_dict())
-    else:
-        typer.echo(report.to_markdown())
-
-
-@app.command("train-sources")
-def train_sources_command(
-    data: Annotated[
-        Path,
-        typer.Option(help="Attribution corpus: JSONL as PolNeAR's train split (its README)."),
-    ],
-    out: Annotated[
-        Path | None,
-        typer.Option(help="Where to write the model.", show_default="the packaged model"),
-    ] = None,
-) -> None:
-    """Refit the source model, which decides whom a story credits with each figure."""
-    with _user_errors():
-        sources_train.train(data, out)
-
-
-def _read_story(file: str, input_format: str | None, any_language: bool) -> Story:
-    """Read a story from a path, or from stdin for ``-``."""
-    if file == "-":
-        data = typer.get_binary_stream("stdin").read()
-        return ingest.read(data, input_format, where="<stdin>", any_language=any_language)
-    return ingest.read_file(Path(file), input_format, any_language=any_language)
+        click.echo(result.to_text())
 
 
 @app.command("batch")
+@click.argument("source", type=_PATH, metavar="SOURCE")
+@click.option(
+    "--out",
+    required=True,
+    metavar="OUT",
+    # not a Path, which would drop the trailing / that makes OUT a folder
+    help="OUT.jsonl or OUT.parquet for one file; a folder (OUT/) for a partitioned dataset.",
+)
+@click.option(
+    "--rejects",
+    type=_PATH,
+    metavar="PATH",
+    help="Where to write records that yield no story.  [default: OUT.rejects.jsonl]",
+)
+@_input_format_option
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    help="Told from OUT's suffix when left out.",
+)
+@_limit_option
+@_workers_option
+@_dask_option
+@_count_option(
+    "--partition-size",
+    "Records per task and per part file; a kill loses one.",
+    default=PARTITION_SIZE,
+)
+@_model_option
+@click.option(
+    "--figures/--no-figures",
+    default=True,
+    show_default=True,
+    help="Give each bullet its figures and sources; --no-figures skips the parse they need and"
+    " runs several times faster.",
+)
+@click.option(
+    "--restart",
+    is_flag=True,
+    help="Discard an unfinished run of other input or options, and start over.",
+)
+@_any_language_option
 def batch_command(
-    source: Annotated[
-        Path,
-        typer.Argument(help="Corpus: JSONL or JSONL.gz, Parquet, or a folder of story files."),
-    ],
-    out: Annotated[
-        str,  # not Path, which would drop the trailing / that makes OUT a folder
-        typer.Option(
-            help="OUT.jsonl or OUT.parquet for one file; a folder (OUT/) for a partitioned dataset."
-        ),
-    ],
-    rejects: Annotated[
-        Path | None,
-        typer.Option(
-            help="Where to write records that yield no story.", show_default="OUT.rejects.jsonl"
-        ),
-    ] = None,
-    input_format: InputFormatOption = None,
-    output_format: Annotated[
-        str | None,
-        typer.Option(
-            help=f"{' or '.join(batch.OUTPUT_FORMATS)}; told from OUT's suffix when left out."
-        ),
-    ] = None,
-    limit: LimitOption = None,
-    workers: WorkersOption = 1,
-    dask: DaskOption = None,
-    partition_size: Annotated[
-        int,
-        typer.Option(min=1, help="Records per task and per part file; a kill loses one."),
-    ] = batch.PARTITION_SIZE,
-    model: ModelOption = "default",
-    figures: Annotated[
-        bool,
-        typer.Option(
-            help="Give each bullet its figures and sources; --no-figures skips the parse they"
-            " need and runs several times faster."
-        ),
-    ] = True,
-    restart: Annotated[
-        bool,
-        typer.Option(help="Discard an unfinished run of other input or options, and start over."),
-    ] = False,
-    any_language: AnyLanguageOption = False,
+    source: Path,
+    out: str,
+    rejects: Path | None,
+    input_format: str | None,
+    output_format: str | None,
+    limit: int | None,
+    workers: int,
+    dask: str | None,
+    partition_size: int,
+    model: str,
+    figures: bool,
+    restart: bool,
+    any_language: bool,
 ) -> None:
-    """Summarize a corpus; rerun after an interruption to finish it. Bad records are set aside."""
+    """Summarize a corpus; rerun after an interruption to finish it. Bad records are set aside.
+
+    SOURCE is JSONL or JSONL.gz, Parquet, or a folder of story files.
+    """
+    from tqdm import tqdm
+
+    from nutgraf.run import batch
 
     def report(reject: batch.Reject) -> None:
         tqdm.write(f"nutgraf: skipped: {reject.error}", file=sys.stderr)
@@ -306,15 +329,15 @@ def batch_command(
                 on_reject=report,
             )
     except KeyboardInterrupt:
-        typer.echo(
+        click.echo(
             "nutgraf: interrupted; the finished partitions are recorded in"
             f" {batch.work_path(out)}: rerun the same command to finish",
             err=True,
         )
-        raise typer.Exit(INTERRUPTED) from None
+        raise click.exceptions.Exit(INTERRUPTED) from None
     where = f" (see {summary.rejects_path})" if summary.rejected else ""
     earlier = f", {summary.skipped} skipped (done by an earlier run)" if summary.skipped else ""
-    typer.echo(
+    click.echo(
         f"nutgraf: {summary.done} done{earlier}, {summary.rejected} rejected{where}"
         f" in {summary.seconds:.1f} s, {summary.stories_per_second:.0f} stories/s;"
         f" output in {summary.out_path}",
@@ -323,26 +346,37 @@ def batch_command(
 
 
 @app.command("evaluate")
+@click.argument("data", type=_PATH, metavar="DATA")
+@click.option(
+    "--systems",
+    metavar="NAMES",
+    help="Comma-separated systems to compare; add nutgraf-accurate for the accurate model."
+    "  [default: nutgraf and every peer]",
+)
+@_limit_option
+@_workers_option
+@_dask_option
+@_json_option("Print the report as JSON.")
 def evaluate_command(
-    data: Annotated[
-        Path,
-        typer.Argument(
-            help="Stories with references: JSONL or JSONL.gz, Parquet, or a folder of .story files."
-        ),
-    ],
-    systems: Annotated[
-        str,
-        typer.Option(
-            help="Comma-separated systems to compare; add nutgraf-accurate for the accurate model."
-        ),
-    ] = ",".join(peers.SYSTEM_NAMES),
-    limit: LimitOption = None,
-    workers: WorkersOption = 1,
-    dask: DaskOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    data: Path,
+    systems: str | None,
+    limit: int | None,
+    workers: int,
+    dask: str | None,
+    as_json: bool,
 ) -> None:
-    """Score systems side by side with ROUGE against the stories' own highlights."""
-    names = [name.strip() for name in systems.split(",") if name.strip()]
+    """Score systems side by side with ROUGE against the stories' own highlights.
+
+    DATA is stories with references: JSONL or JSONL.gz, Parquet, or a folder of .story files.
+    """
+    from nutgraf.evaluate import highlights as evaluate
+    from nutgraf.evaluate import peers
+
+    names = (
+        [name.strip() for name in systems.split(",") if name.strip()]
+        if systems is not None
+        else list(peers.SYSTEM_NAMES)
+    )
     with _user_errors():
         report = evaluate.evaluate_corpus(
             data, names, workers=workers, dask=dask, limit=limit, progress=True
@@ -350,87 +384,175 @@ def evaluate_command(
     if as_json:
         _echo_json(report.to_dict())
     else:
-        typer.echo(report.to_markdown())
+        click.echo(report.to_markdown())
+
+
+@app.command("score-figures")
+@click.argument("data", type=_PATH, metavar="DATA")
+@_json_option("Print the scores as JSON.")
+@click.option("--misses", is_flag=True, help="With --json, list every error for analysis.")
+def score_figures_command(data: Path, as_json: bool, misses: bool) -> None:
+    """Score figure extraction and attribution against annotations (claims GUIDELINES.md).
+
+    DATA is annotated stories, as the claims dev set.
+    """
+    from nutgraf.evaluate import claims as claims_eval
+
+    with _user_errors():
+        report = claims_eval.score(data, progress=True)
+    if as_json:
+        _echo_json(report.to_dict(misses=misses))
+    else:
+        click.echo(report.to_markdown())
+
+
+@app.command("score-sources")
+@click.argument("data", type=_PATH, metavar="DATA")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    metavar="K",
+    help="Cross-validate instead: fit on all folds of articles but one, score that one.",
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=_PATH,
+    metavar="PATH",
+    help="Source model to score.  [default: the packaged model]",
+)
+@_json_option("Print the scores as JSON.")
+def score_sources_command(
+    data: Path, folds: int | None, model_path: Path | None, as_json: bool
+) -> None:
+    """Score figure sources against an attribution corpus's annotated sources (PolNeAR).
+
+    DATA is JSONL as PolNeAR's dev or train split.
+    """
+    from nutgraf.claims import sources
+    from nutgraf.claims import train as sources_train
+    from nutgraf.evaluate import sources as sources_eval
+
+    with _user_errors():
+        articles = sources_train.parse(data)
+        report = (
+            sources_eval.cross_validate(articles, folds)
+            if folds is not None
+            else sources_eval.score(articles, sources.load(model_path), progress=True)
+        )
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(report.to_markdown())
 
 
 @app.command("train")
+@click.option(
+    "--data",
+    type=_PATH,
+    required=True,
+    metavar="DATA",
+    help='Training stories with their highlights: JSONL or JSONL.gz, one {"id", "article",'
+    ' "highlights"} object a line, as the CNN/DailyMail training split.',
+)
+@click.option(
+    "--out",
+    type=_PATH,
+    metavar="PATH",
+    help="Where to write the model.  [default: the packaged model]",
+)
+@_count_option("--limit", "Train on the first N usable stories.")
+@_model_option
+@click.option(
+    "--both-forms/--one-form",
+    default=True,
+    show_default=True,
+    help="Learn each story cased and lowercased-tokenized, so both forms get the same"
+    " highlights; --one-form learns each only as given.",
+)
 def train_command(
-    data: Annotated[
-        Path,
-        typer.Option(
-            help='Training stories with their highlights: JSONL or JSONL.gz, one {"id",'
-            ' "article", "highlights"} object a line, as the CNN/DailyMail training split.'
-        ),
-    ],
-    out: Annotated[
-        Path | None,
-        typer.Option(help="Where to write the model.", show_default="the packaged model"),
-    ] = None,
-    limit: Annotated[
-        int | None, typer.Option(min=1, help="Train on the first N usable stories.")
-    ] = None,
-    model: ModelOption = "default",
-    both_forms: Annotated[
-        bool,
-        typer.Option(
-            "--both-forms/--one-form",
-            help="Learn each story cased and lowercased-tokenized, so both forms get the same"
-            " highlights; --one-form learns each only as given.",
-        ),
-    ] = True,
+    data: Path, out: Path | None, limit: int | None, model: str, both_forms: bool
 ) -> None:
     """Refit a highlight model; the other commands load it from the package by default."""
+    from nutgraf.select import train
+
     with _user_errors():
         train.train(data, out, limit=limit, model=model, both_forms=both_forms)
 
 
-@app.command("update")
-def update_command(
-    old: Annotated[str, typer.Argument(help="The earlier version of the story, or - for stdin.")],
-    new: Annotated[str, typer.Argument(help="The newer version, or - for stdin.")],
-    input_format: InputFormatOption = None,
-    as_json: Annotated[
-        bool,
-        typer.Option("--json", help="Print bullets with what is new in each, and the changes."),
-    ] = False,
-    model: ModelOption = "default",
-    any_language: AnyLanguageOption = False,
-) -> None:
-    """Print the newer version's highlights, NEW: on new facts, then the figures that changed."""
+@app.command("train-sources")
+@click.option(
+    "--data",
+    type=_PATH,
+    required=True,
+    metavar="DATA",
+    help="Attribution corpus: JSONL as PolNeAR's train split (its README).",
+)
+@click.option(
+    "--out",
+    type=_PATH,
+    metavar="PATH",
+    help="Where to write the model.  [default: the packaged model]",
+)
+def train_sources_command(data: Path, out: Path | None) -> None:
+    """Refit the source model, which decides whom a story credits with each figure."""
+    from nutgraf.claims import train as sources_train
+
     with _user_errors():
-        if old == new == "-":
-            raise NutgrafError("only one of OLD and NEW can be read from stdin (-)")
-        stories = [_read_story(file, input_format, any_language) for file in (old, new)]
-        result = versions.update(*stories, model=model)
-    if as_json:
-        _echo_json(render.update_json(result))
-    else:
-        typer.echo(result.to_text())
+        sources_train.train(data, out)
 
 
 @app.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADDRESS",
+    help="Address to listen on.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    metavar="PORT",
+    help="Port to listen on.",
+)
+@click.option(
+    "--db",
+    type=_PATH,
+    default=DB_PATH,
+    show_default=True,
+    metavar="PATH",
+    help="SQLite file of stored stories; created when missing.",
+)
+@_count_option(
+    "--max-text-bytes",
+    "Largest story text accepted (for HTML, the article text extracted), in UTF-8 bytes.",
+    default=MAX_TEXT_BYTES,
+)
+@_count_option(
+    "--max-html-bytes",
+    "Largest web page accepted, in UTF-8 bytes; pages carry far more markup than text.",
+    default=MAX_HTML_BYTES,
+)
+@_count_option(
+    "--workers",
+    "Server processes, sharing the store; one serves a core's worth of requests.",
+    default=1,
+)
 def serve_command(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    db: Annotated[
-        Path, typer.Option(help="SQLite file of stored stories; created when missing.")
-    ] = Path(store.DEFAULT_PATH),
-    max_text_bytes: Annotated[
-        int | None,
-        typer.Option(
-            min=1, help="Largest story text accepted, in UTF-8 bytes.", show_default="1 MB"
-        ),
-    ] = None,
+    host: str, port: int, db: Path, max_text_bytes: int, max_html_bytes: int, workers: int
 ) -> None:
     """Serve the HTTP API (docs at /docs) and keep stored stories in one SQLite file."""
-    # Imported here: FastAPI adds a third of a second that the other commands need not pay.
-    import uvicorn
-
     from nutgraf.serve import app as service
 
-    if max_text_bytes is None:
-        max_text_bytes = service.DEFAULT_MAX_TEXT_BYTES
     with _user_errors():
-        api = service.create_app(db, max_text_bytes=max_text_bytes)
-    typer.echo(f"nutgraf: stories in {db}; API docs at http://{host}:{port}/docs", err=True)
-    uvicorn.run(api, host=host, port=port)
+        service.serve(
+            host=host,
+            port=port,
+            db=db,
+            max_text_bytes=max_text_bytes,
+            max_html_bytes=max_html_bytes,
+            workers=workers,
+        )

@@ -62,6 +62,7 @@ def annotate(
     model: str = "default",
     highlights: bool = True,
     figures: Figures | None = "bullets",
+    progress: bool = False,
 ) -> list[Story]:
     """Run the stages over ``stories`` in place, together, and return them.
 
@@ -75,6 +76,10 @@ def annotate(
     Between calls, never during one, spaCy's vocabulary is renewed once it has grown past
     :data:`nutgraf.nlp.NEW_STRINGS_LIMIT`, which bounds the memory of a long-running process
     (a server, a worker going through an archive) whatever it reads.
+
+    ``progress`` shows a bar on standard error while the figures of a very long story are
+    read (:func:`nutgraf.claims.extract.annotate`), the one stage that takes minutes on a
+    text of megabytes; news stories finish before a bar would be worth drawing.
     """
     nlp.renew()
     for story in stories:
@@ -85,7 +90,7 @@ def annotate(
         chosen.annotate(stories)
         edit(stories, chosen)
     if figures is not None:
-        extract.annotate(stories, everywhere=figures == "all")
+        extract.annotate(stories, everywhere=figures == "all", progress=progress)
     return list(stories)
 
 
@@ -96,9 +101,12 @@ def process(
     model: str = "default",
     highlights: bool = True,
     figures: Figures | None = "bullets",
+    progress: bool = False,
 ) -> Story:
     """Run the stages over one story (see :func:`annotate`) and return it."""
-    annotate([story], selector, model=model, highlights=highlights, figures=figures)
+    annotate(
+        [story], selector, model=model, highlights=highlights, figures=figures, progress=progress
+    )
     return story
 
 

@@ -107,34 +107,31 @@ def row_json(record: int, story: Story, *, figures: bool) -> dict[str, Any]:
 
 
 def update_json(update: Update) -> dict[str, Any]:
-    """Render an update: bullets with their provenance and what is new in each, and the changes.
+    """Render an update as :func:`story_json` renders the newer version, plus what is new.
 
-    Figures take the form of :func:`figure_json`, their sentence and offsets in the version
-    they come from (``was`` and ``old`` in the older one).
+    Each bullet adds ``new`` and ``why`` (the novelties that make it new); ``changed`` lists the
+    figures whose value or source changed. Figures take the form of :func:`figure_json`, their
+    sentence and offsets in the version they come from (``was`` and ``old`` in the older one),
+    so that every offset can be checked against ``text`` or the older version's text.
     """
-    return {
-        "id": update.story.id,
-        "title": update.story.title,
-        "highlights": [
-            {
-                "text": bullet.highlight.text,
-                "new": bullet.new,
-                "sentences": list(bullet.highlight.sentences),
-                "spans": [list(span) for span in bullet.highlight.spans],
-                "score": bullet.highlight.score,
-                "why": [_novelty_json(update, novelty) for novelty in bullet.novelties],
-            }
-            for bullet in update.bullets
-        ],
-        "changed": [
-            {
-                "text": str(change),
-                "old": figure_json(update.previous, change.old),
-                "new": figure_json(update.story, change.new),
-            }
-            for change in update.changes
-        ],
-    }
+    data = story_json(update.story)
+    data["highlights"] = [
+        {
+            **_bullet_json(update.story, bullet.highlight),
+            "new": bullet.new,
+            "why": [_novelty_json(update, novelty) for novelty in bullet.novelties],
+        }
+        for bullet in update.bullets
+    ]
+    data["changed"] = [
+        {
+            "text": str(change),
+            "old": figure_json(update.previous, change.old),
+            "new": figure_json(update.story, change.new),
+        }
+        for change in update.changes
+    ]
+    return data
 
 
 def _novelty_json(update: Update, novelty: Novelty) -> dict[str, Any]:

@@ -106,6 +106,20 @@ def test_json_traces_figures_to_both_versions() -> None:
     assert new.text[change["new"]["start"] : change["new"]["end"]] == "at least 80"
 
 
+def test_json_has_the_shape_of_highlights_json_plus_the_changes() -> None:
+    old, new = _version(TIMELINE[0]), _version(TIMELINE[2])
+    update = versions.update(old, new)
+    data = render.update_json(update)
+    plain = render.story_json(update.story)
+    assert set(data) == set(plain) | {"changed"}
+    assert data["text"] == new.text and data["sentences"] == plain["sentences"]
+    for bullet, highlight in zip(data["highlights"], plain["highlights"], strict=True):
+        assert set(bullet) == set(highlight) | {"new", "why"}
+        assert {key: bullet[key] for key in highlight} == highlight
+        for start, end in bullet["spans"]:
+            assert new.text[start:end].lower() in bullet["text"].lower()
+
+
 def test_fewer_than_two_versions_is_an_error() -> None:
     with pytest.raises(NutgrafError, match="at least two versions"):
         nutgraf.track([TIMELINE[0].read_bytes()])

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from tqdm import tqdm
 
 from nutgraf import lexicon, nlp
 from nutgraf.claims.attribution import Attributor
@@ -116,33 +119,67 @@ class _Mention:
     qualifier: str | None
 
 
-def annotate(stories: Sequence[Story], *, everywhere: bool = False) -> list[Story]:
+WINDOW = 1000
+"""Sentences read together within one story, at most.
+
+A news story has a few dozen sentences and is read whole. A longer text (a transcript, a
+3 MB dump) is read a window at a time, each parsed and let go before the next, so memory stays
+what one window needs whatever the length, and :func:`annotate` can show progress over the
+windows. A source or re-mention that reaches back across a window's start is still found:
+the sentences before it that a figure reads are parsed with it."""
+
+
+def annotate(
+    stories: Sequence[Story], *, everywhere: bool = False, progress: bool = False
+) -> list[Story]:
     """Fill each story's ``figures``: those of its bullets' sentences, or of every sentence.
 
     The stories must be split. The sentences of all of them go through spaCy in one ``pipe``
     call, which parses in batches; batch runs hand over a whole partition at once for that
-    reason.
+    reason. A story longer than :data:`WINDOW` sentences is read a window at a time after
+    that, with a progress bar (sentences/s) on standard error when ``progress`` is set.
     """
-    _extract_many(
-        [
-            (
-                story,
-                range(len(story.sentences))
-                if everywhere
-                else [i for h in story.highlights for i in h.sentences],
-            )
+    windows = [
+        [wanted[start : start + WINDOW] for start in range(0, max(len(wanted), 1), WINDOW)]
+        for wanted in (
+            list(range(len(story.sentences)))
+            if everywhere
+            else sorted({i for h in story.highlights for i in h.sentences})
             for story in stories
-        ]
-    )
+        )
+    ]
+    found: list[list[Figure]] = [[] for _ in stories]
+    rounds = [list(enumerate(zip(stories, (w[0] for w in windows), strict=True)))]
+    rounds += [
+        [(n, (stories[n], window))]
+        for n, story_windows in enumerate(windows)
+        for window in story_windows[1:]
+    ]
+    with tqdm(
+        total=sum(len(window) for story_windows in windows for window in story_windows),
+        unit=" sentences",
+        desc="figures",
+        disable=not progress or len(rounds) == 1,
+        file=sys.stderr,
+    ) as bar:
+        for jobs in rounds:
+            for (n, (_, window)), more in zip(
+                jobs, _extract_many([j for _, j in jobs]), strict=True
+            ):
+                found[n].extend(more)
+                bar.update(len(window))
+    for story, figures in zip(stories, found, strict=True):
+        story.figures = figures
     return list(stories)
 
 
-def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> None:
+def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> list[list[Figure]]:
     """Parse the wanted sentences that may hold a figure, then those their sources read.
 
     Two ``pipe`` calls over all the stories: the sentences with a digit or a number word,
     then, around those that hold a figure, the sentences whose credits may cover it
-    (:meth:`Attributor.reads`), so that no sentence is parsed alone.
+    (:meth:`Attributor.reads`), so that no sentence is parsed alone. Returns each job's
+    figures, in text order.
     """
     language = nlp.load()
     wanted: list[list[int]] = []
@@ -174,11 +211,13 @@ def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> None:
             ]
         )
     )
+    figures = []
     for (story, docs, _), attributor, numbers, js in zip(
         found, attributors, held, around, strict=True
     ):
         docs.add({j: next(more) for j in js})
-        story.figures = _figures(story, numbers, docs, attributor)
+        figures.append(_figures(story, numbers, docs, attributor))
+    return figures
 
 
 def _figures(

@@ -254,7 +254,7 @@ def _is_story_line(line: _Line, headlines: list[list[str]]) -> bool:
 def _problem(lines: list[_Line], text: str, body: list[tuple[int, int]]) -> str | None:
     """Why the lines hold no article text to trust, or ``None`` when they do."""
     if not lines:
-        return "trafilatura found no article in it"
+        return "nothing in it reads as an article"
     sentences = sum(
         len(_words(text[s:e])) >= _MIN_SENTENCE_WORDS
         for start, end in body

@@ -476,7 +476,7 @@ def _parse_html(text: str, where: str, any_language: bool) -> Story:
     article = html.extract(text, where)
     if not article.text.strip():
         raise NoArticleError(
-            f"no article text found in this page: trafilatura found no article in it ({where});"
+            f"no article text found in this page: nothing in it reads as an article ({where});"
             " if it has one, save the article as text and read it as plain text"
         )
     if not any_language:

@@ -56,6 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
+from itertools import islice
 
 from nutgraf import lexicon
 from nutgraf.story import Casing, Sentence, Story
@@ -143,6 +144,16 @@ _MAX_META_WORDS = 12
 _MAX_SHORT_WORDS = 1
 _MAX_TAIL_WORDS = 4
 
+MAX_WORDS = 80
+"""The most words a sentence may have; a longer run of text is cut into pieces this long or less.
+
+News sentences stay under it (99.9% of CNN/DailyMail's have 75 words or fewer), but text with
+no sentence punctuation (a transcript, a list, a page read badly) would otherwise be one
+"sentence" of thousands of words, and so one bullet of thousands of words."""
+
+_WORD = re.compile(r"\S+")
+_BREAK = re.compile(r"[;:](?=\s)|\s[\u2013\u2014-]+(?=\s)|,(?=\s)")
+
 
 def split(story: Story, splitter: Splitter | None = None) -> Story:
     """Fill ``story.sentences`` from its body spans and return the same story.
@@ -180,7 +191,7 @@ def split(story: Story, splitter: Splitter | None = None) -> Story:
             stripped = piece.strip()
             if stripped:
                 first = body_start + start + piece.index(stripped[0])
-                spans.append((first, first + len(stripped)))
+                spans.extend(_bounded(text, first, first + len(stripped)))
     story.sentences = [
         Sentence(index, text[start:end], start, end, position)
         for index, ((start, end), position) in enumerate(
@@ -188,6 +199,34 @@ def split(story: Story, splitter: Splitter | None = None) -> Story:
         )
     ]
     return story
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into spans of at most :data:`MAX_WORDS` words.
+
+    Each cut falls at the last clause break (a semicolon, colon, dash or comma) in the second
+    half of the allowed words, or after the last allowed word when there is none, so that the
+    pieces read as clauses where the text has them.
+
+    >>> text = "one, " * 50 + "two " * 60
+    >>> [len(text[s:e].split()) for s, e in _bounded(text, 0, len(text.strip()))]
+    [50, 60]
+    """
+    if text.count(" ", start, end) < MAX_WORDS:
+        return [(start, end)]
+    spans: list[tuple[int, int]] = []
+    while True:
+        words = list(islice(_WORD.finditer(text, start, end), MAX_WORDS + 1))
+        if len(words) <= MAX_WORDS:
+            spans.append((start, end))
+            return spans
+        last = words[MAX_WORDS - 1].end()
+        breaks = [
+            match.end() for match in _BREAK.finditer(text, words[MAX_WORDS // 2].start(), last)
+        ]
+        cut = breaks[-1] if breaks else last
+        spans.append((start, cut))
+        start = next(word.start() for word in words if word.start() >= cut)
 
 
 def split_text(text: str, casing: Casing = Casing.CASED) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ import pytest
 
 from nutgraf import lexicon
 from nutgraf.read import ingest, sentences
-from nutgraf.read.sentences import split, split_text
+from nutgraf.read.sentences import MAX_WORDS, split, split_text
 from nutgraf.story import Casing, Sentence, Story
 
 ROOT = Path(__file__).parents[3]
@@ -525,3 +525,23 @@ def test_splitting_does_work_linear_in_the_input(unit: str, casing: Casing) -> N
 def test_pathological_input_is_one_sentence(text: str) -> None:
     assert len(split_text(text)) == 1
     assert len(split_text(text, Casing.TOKENIZED)) >= 1
+
+
+def test_text_with_no_sentence_punctuation_is_cut_at_clause_breaks_to_a_bounded_length() -> None:
+    clause = "the committee heard from witnesses for the second day, "
+    text = clause * 300 + "and nothing else was said"
+    story = split(Story(text=text))
+    lengths = [len(s.text.split()) for s in story.sentences]
+    assert max(lengths) <= MAX_WORDS and sum(lengths) == len(text.split())
+    assert all(s.text.endswith(",") for s in story.sentences[:-1])  # at a comma, not mid-clause
+    assert all(text[s.start : s.end] == s.text for s in story.sentences)
+
+
+def test_a_run_with_no_breaks_at_all_is_cut_after_the_most_words_allowed() -> None:
+    story = split(Story(text="word " * 1000))
+    assert [len(s.text.split()) for s in story.sentences] == [MAX_WORDS] * 12 + [40]
+
+
+def test_news_sentences_are_never_cut() -> None:
+    text = " ".join(["This sentence has exactly ten words in it, you see."] * 7)
+    assert len(split(Story(text=text)).sentences) == 7

@@ -50,7 +50,6 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from nutgraf.errors import ModelError
-from nutgraf.rouge import Reference, oracle, rouge_tokens
 from nutgraf.select.candidates import CANDIDATE_FEATURES, can_stand, enumerate_sets
 from nutgraf.select.features import FEATURE_NAMES, featurize, words
 from nutgraf.story import Highlight, Story
@@ -218,6 +217,10 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
     def _oracle_labels(
         self, stories: Sequence[Story], references: Sequence[Sequence[str]]
     ) -> list[list[int]]:
+        # ROUGE, and NLTK's stemmer under it, is imported to fit, never to predict: a quarter
+        # of a second that nutgraf highlights need not pay.
+        from nutgraf.rouge import oracle
+
         jobs = (
             delayed(oracle)([s.text for s in story.sentences], list(reference))
             for story, reference in zip(stories, references, strict=True)
@@ -287,6 +290,8 @@ class HighlightSelector(BaseEstimator):  # type: ignore[misc]  # sklearn ships n
         vectors: Sequence[Vectors],
     ) -> lgb.Booster:
         """Rank candidate sets by their ROUGE against the reference, graded 0-10 per story."""
+        from nutgraf.rouge import Reference, rouge_tokens
+
         rows: list[NDArray[np.float32]] = []
         grades: list[NDArray[np.float64]] = []
         groups: list[int] = []
