@@ -629,3 +629,14 @@ def test_help_imports_no_stage_of_the_pipeline(args: list[str]) -> None:
         timeout=60,
     )
     assert result.stdout.splitlines()[-1] == "", result.stdout
+
+
+def test_a_text_with_no_sentence_punctuation_gets_bullets_of_bounded_length() -> None:
+    from nutgraf.read.sentences import MAX_WORDS
+
+    words = json.loads(FIXTURES.joinpath("cnndm_sample.jsonl").read_text().splitlines()[0])
+    text = re.sub(r"[.?!]", "", words["article"]) * 3  # thousands of words, no sentence end
+    result = runner.invoke(app, ["highlights", "-", "--input-format", "plain"], input=text)
+    assert result.exit_code == 0, result.output
+    bullets = _bullets(result.stdout)
+    assert bullets and all(len(b.split()) <= MAX_WORDS + 1 for b in bullets)  # + the "•"

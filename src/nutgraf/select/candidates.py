@@ -19,6 +19,8 @@ from collections.abc import Collection, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from nutgraf.read.sentences import MAX_WORDS
+
 CANDIDATE_FEATURES: tuple[str, ...] = (
     "size",
     "words",
@@ -46,6 +48,12 @@ MIN_BULLET_WORDS = 6
 """A sentence of fewer words never becomes a bullet: at that length it is a headline, a
 subhead, a caption or a fragment ("Go on, go on."), not a line that carries the news."""
 
+PROSE_WORDS = MAX_WORDS // 2
+"""A sentence of this many words is prose even without final punctuation: a line of a
+transcript, or a piece of a run of text cut at :data:`~nutgraf.read.sentences.MAX_WORDS`. The
+lines of a page that lack it (headlines, captions, links) are far shorter, and a text with no
+sentence punctuation at all still gets its bullets."""
+
 # A finished sentence: final punctuation, then any closing quotes or brackets, in either form.
 _FINISHED = re.compile(r"[.?!\u2026](?:\s*(?:''|-rrb-|['\"\u2019\u201d)\]]))*\s*$")
 # A page's script left in its text: braces, a string assigned, a quoted key and its value
@@ -60,11 +68,11 @@ def can_stand(text: str, words: Sequence[str]) -> bool:
 
     Headlines, subheads, photo credits and related-story links are the lines of a page without
     final punctuation, and a page's script is no prose; no editor lifts them into the
-    highlights.
+    highlights. A sentence of :data:`PROSE_WORDS` or more is prose finished or not.
     """
     return (
         len(words) >= MIN_BULLET_WORDS
-        and _FINISHED.search(text) is not None
+        and (_FINISHED.search(text) is not None or len(words) >= PROSE_WORDS)
         and _CODE.search(text) is None
     )
 

@@ -82,6 +82,8 @@ def test_blocked_sentences_leave_the_pool_to_the_next_best() -> None:
         ("' title ' : ' woman lifts her 1.5 metre pet crocodile into the bath ' , .", False),
         ("dm.later ( ' bundle ' , function ( bundle , $ ) { bundle.init ( ) ; } ) .", False),
         ("The U.S. (and its allies) said the talks at 10 a.m. (local time) failed.", True),
+        # a run of prose with no punctuation, as a transcript's or a long sentence's piece
+        ("and then the committee heard from the witnesses again " * 5, True),
     ],
 )
 def test_a_bullet_is_a_finished_sentence_of_six_words_or_more(text: str, expected: bool) -> None:
