@@ -161,7 +161,7 @@ def _read_story(file: str, input_format: str | None, any_language: bool) -> Stor
     return ingest.read_file(Path(file), input_format, any_language=any_language)
 
 
-@app.command("highlights")
+@app.command("highlights", short_help="A story's highlights, one bullet a line.")
 @click.argument("file", metavar="FILE")
 @_input_format_option
 @_json_option("Print highlights with their sentences, spans and figures.")
@@ -188,7 +188,7 @@ def highlights_command(
             click.echo(f"• {highlight.text}")
 
 
-@app.command("figures")
+@app.command("figures", short_help="Every figure a story reports, and whom it credits.")
 @click.argument("file", metavar="FILE")
 @_input_format_option
 @_json_option("Print every field, with offsets and sentences.")
@@ -211,7 +211,7 @@ def figures_command(file: str, input_format: str | None, as_json: bool, any_lang
         click.echo(f"• {figure.text}: {figure.counts}{credit}")
 
 
-@app.command("update")
+@app.command("update", short_help="What a newer version of a story adds.")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @_input_format_option
@@ -241,7 +241,7 @@ def update_command(
         click.echo(result.to_text())
 
 
-@app.command("batch")
+@app.command("batch", short_help="Summarize a corpus; resumable, bad records set aside.")
 @click.argument("source", type=_PATH, metavar="SOURCE")
 @click.option(
     "--out",
@@ -345,7 +345,7 @@ def batch_command(
     )
 
 
-@app.command("evaluate")
+@app.command("evaluate", short_help="ROUGE of nutgraf and its peers against references.")
 @click.argument("data", type=_PATH, metavar="DATA")
 @click.option(
     "--systems",
@@ -387,7 +387,7 @@ def evaluate_command(
         click.echo(report.to_markdown())
 
 
-@app.command("score-figures")
+@app.command("score-figures", short_help="Score figures and sources against annotated stories.")
 @click.argument("data", type=_PATH, metavar="DATA")
 @_json_option("Print the scores as JSON.")
 @click.option("--misses", is_flag=True, help="With --json, list every error for analysis.")
@@ -406,7 +406,7 @@ def score_figures_command(data: Path, as_json: bool, misses: bool) -> None:
         click.echo(report.to_markdown())
 
 
-@app.command("score-sources")
+@app.command("score-sources", short_help="Score figure sources against PolNeAR's.")
 @click.argument("data", type=_PATH, metavar="DATA")
 @click.option(
     "--folds",
@@ -446,7 +446,7 @@ def score_sources_command(
         click.echo(report.to_markdown())
 
 
-@app.command("train")
+@app.command("train", short_help="Refit a highlight model.")
 @click.option(
     "--data",
     type=_PATH,
@@ -480,7 +480,7 @@ def train_command(
         train.train(data, out, limit=limit, model=model, both_forms=both_forms)
 
 
-@app.command("train-sources")
+@app.command("train-sources", short_help="Refit the source model.")
 @click.option(
     "--data",
     type=_PATH,
@@ -502,7 +502,7 @@ def train_sources_command(data: Path, out: Path | None) -> None:
         sources_train.train(data, out)
 
 
-@app.command("serve")
+@app.command("serve", short_help="The HTTP API, the store and the editors' page.")
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -301,8 +301,8 @@ def create_app(
     app.add_middleware(
         _LimitBody,
         max_bytes=max_body,
-        message=f"the request body is over {max_body:,} bytes; this server takes a text of up"
-        f" to {max_text_bytes:,} bytes and a web page of up to {max_html_bytes:,}"
+        message=f"the request is too large: this server takes a text of up to {max_text_bytes:,}"
+        f" bytes and a web page of up to {max_html_bytes:,}"
         " (nutgraf serve --max-text-bytes, --max-html-bytes)",
     )
     app.add_middleware(_LastResort)
