@@ -507,3 +507,15 @@ def spacy_stop_words() -> Set[str]:
     from spacy.lang.en.stop_words import STOP_WORDS as SPACY_STOP_WORDS
 
     return SPACY_STOP_WORDS
+
+
+# -- language -----------------------------------------------------------------------------------
+
+ENGLISH_MARKERS = frozenset(
+    "the of and that with his said from this have has were which their they would been"
+    " after about who will".split()
+)
+"""Common English words that other languages do not use as common words ("in", "a", "to",
+"was", "on", "for", "her" are left out: German, Romance, Slavic or Nordic languages have them).
+A text with enough of them is English without asking py3langid
+(:func:`nutgraf.read.language.foreign`)."""

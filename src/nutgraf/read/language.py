@@ -8,6 +8,13 @@ downloaded): deterministic, and about 0.3 ms for the :data:`SAMPLE_CHARS` charac
 (a tenth of what the default model takes to choose a story's sentences, a fiftieth of a story's
 figures).
 
+**Asking only when in doubt.** A sample of :data:`MIN_MARKED_WORDS` words or more of which
+:data:`MIN_MARKER_SHARE` are :data:`~nutgraf.lexicon.ENGLISH_MARKERS` ("the", "of", "said",
+"which") is English, and py3langid is not asked: loading its model takes a third of a second,
+the longest wait of a one-story command. 98% of the CNN/DailyMail validation stories pass
+this way (the median share is 0.17); the example sentences spaCy ships for 66 other languages,
+and the benchmark's saved pages in 8 other languages, have none of these words at all.
+
 **Reading little, refusing late.** Only the first :data:`SAMPLE_CHARS` characters are read,
 which keeps a batch's cost per story flat whatever the story's length (on the 5,363
 CNN/DailyMail validation stories, cased and lowercased-tokenized alike, English's probability
@@ -26,11 +33,23 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-__all__ = ["MAX_ENGLISH", "MIN_LETTERS", "SAMPLE_CHARS", "Language", "detect", "foreign"]
+from nutgraf import lexicon
+
+__all__ = [
+    "MAX_ENGLISH",
+    "MIN_LETTERS",
+    "MIN_MARKED_WORDS",
+    "MIN_MARKER_SHARE",
+    "SAMPLE_CHARS",
+    "Language",
+    "detect",
+    "foreign",
+]
 
 SAMPLE_CHARS = 600
 """How many characters of the story are read to tell its language."""
@@ -38,10 +57,19 @@ SAMPLE_CHARS = 600
 MIN_LETTERS = 100
 """The fewest letters of a sample on which a language is named."""
 
+MIN_MARKED_WORDS = 60
+"""The fewest words of a sample on which its share of English markers decides."""
+
+MIN_MARKER_SHARE = 0.10
+"""The share of :data:`~nutgraf.lexicon.ENGLISH_MARKERS` among a sample's words that makes it
+English: 98% of English news stories have more, text in another language none."""
+
 MAX_ENGLISH = 0.05
 """English's probability under which a story is taken to be in another language."""
 
 ENGLISH = "en"
+
+_WORD = re.compile(r"[^\W\d_]+")
 
 _NAMES = {
     "af": "Afrikaans", "ar": "Arabic", "az": "Azerbaijani", "be": "Belarusian", "bg": "Bulgarian",
@@ -92,10 +120,18 @@ def foreign(text: str) -> Language | None:
     ...         "officials said, and roads were closed for the rest of the week.") is None
     True
     """
+    if _plainly_english(text[:SAMPLE_CHARS]):
+        return None
     found = detect(text)
     if found is None or found.code == ENGLISH or found.english >= MAX_ENGLISH:
         return None
     return found
+
+
+def _plainly_english(sample: str) -> bool:
+    words = _WORD.findall(sample.lower())
+    markers = sum(word in lexicon.ENGLISH_MARKERS for word in words)
+    return len(words) >= MIN_MARKED_WORDS and markers >= MIN_MARKER_SHARE * len(words)
 
 
 @cache

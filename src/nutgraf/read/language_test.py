@@ -60,3 +60,34 @@ def test_english_in_both_forms_of_the_data_is_english() -> None:
 
 def test_too_little_text_gets_no_verdict() -> None:
     assert language.detect("Ein kurzer Satz.") is None
+
+
+ENGLISH_NEWS = (
+    "The talks were the first since the ceasefire, and officials from both sides said they would"
+    " meet again after the holiday. The minister, who has led the delegation for two years, said"
+    " that the plan was the best of the options they have and that it would be put to a vote."
+    " Their opponents have said the deal gives away too much, and that they will fight it in the"
+    " courts. The vote is expected within a month, with the outcome still in doubt."
+)
+
+
+def test_plain_english_is_read_without_loading_the_language_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> None:
+        raise AssertionError("py3langid was asked")
+
+    monkeypatch.setattr(language, "_identifier", refuse)
+    assert language.foreign(ENGLISH_NEWS) is None
+
+
+def test_another_language_with_english_names_still_goes_to_the_model() -> None:
+    german = (
+        "Die Regierung hat am Montag in Berlin beschlossen, die Steuern für alle Bürger zu senken,"
+        " und der Finanzminister sagte, das Land könne sich das leisten. The Guardian und die New"
+        " York Times berichteten über den Plan der Regierung, der im Parlament noch eine Mehrheit"
+        " braucht. Die Opposition kündigte an, gegen das Gesetz zu stimmen, weil es die Reichen"
+        " bevorzuge und die Schulden erhöhe."
+    )
+    found = language.foreign(german)
+    assert found is not None and found.code == "de"
