@@ -155,19 +155,25 @@ def annotate(
         for n, story_windows in enumerate(windows)
         for window in story_windows[1:]
     ]
-    with tqdm(
-        total=sum(len(window) for story_windows in windows for window in story_windows),
-        unit=" sentences",
-        desc="figures",
-        disable=not progress or len(rounds) == 1,
-        file=sys.stderr,
-    ) as bar:
-        for jobs in rounds:
-            for (n, (_, window)), more in zip(
-                jobs, _extract_many([j for _, j in jobs]), strict=True
-            ):
-                found[n].extend(more)
+    # A bar only where one is drawn: even a disabled tqdm takes a multiprocessing lock, which a
+    # server's worker processes would leave to the resource tracker on every shutdown.
+    bar = (
+        tqdm(
+            total=sum(len(window) for story_windows in windows for window in story_windows),
+            unit=" sentences",
+            desc="figures",
+            file=sys.stderr,
+        )
+        if progress and len(rounds) > 1
+        else None
+    )
+    for jobs in rounds:
+        for (n, (_, window)), more in zip(jobs, _extract_many([j for _, j in jobs]), strict=True):
+            found[n].extend(more)
+            if bar is not None:
                 bar.update(len(window))
+    if bar is not None:
+        bar.close()
     for story, figures in zip(stories, found, strict=True):
         story.figures = figures
     return list(stories)

@@ -354,3 +354,30 @@ def test_a_re_mention_counts_the_same_whichever_sentences_are_extracted() -> Non
     extract.annotate([alone])
     remention = [f.counts for f in whole.figures if f.sentence == 1 and f.text == "80"]
     assert remention == [f.counts for f in alone.figures if f.text == "80"] == ["people killed"]
+
+
+def test_a_long_text_is_read_a_window_at_a_time_with_a_bar_and_the_same_figures(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = " ".join(
+        f"At least {n} people were killed in town {n}, police said. The roads were closed."
+        for n in range(10, 40)
+    )
+    whole = extract.annotate([sentences.split(Story(text=text))], everywhere=True)[0]
+    monkeypatch.setattr(extract, "WINDOW", 7)
+    windowed = sentences.split(Story(text=text))
+    extract.annotate([windowed], everywhere=True, progress=True)
+    assert windowed.figures == whole.figures and len(whole.figures) == 30
+    assert "60/60" in capsys.readouterr().err  # the bar, counting sentences
+
+
+def test_no_bar_is_made_where_none_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Even a disabled tqdm takes a multiprocessing lock, which a server's workers would leak.
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a progress bar was made")
+
+    monkeypatch.setattr(extract, "tqdm", refuse)
+    story = sentences.split(Story(text="At least 80 people were killed, police said. It rained."))
+    extract.annotate([story], everywhere=True, progress=True)  # one window: nothing to show
+    extract.annotate([story], everywhere=True)
+    assert story.figures
