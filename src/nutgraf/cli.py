@@ -274,9 +274,8 @@ def update_command(
 @click.option(
     "--figures/--no-figures",
     default=True,
-    show_default=True,
-    help="Give each bullet its figures and sources; --no-figures skips the parse they need and"
-    " runs several times faster.",
+    help="Give each bullet its figures and sources (the default), or skip the parse they need"
+    " and run several times faster.",
 )
 @click.option(
     "--restart",
@@ -466,9 +465,8 @@ def score_sources_command(
 @click.option(
     "--both-forms/--one-form",
     default=True,
-    show_default=True,
-    help="Learn each story cased and lowercased-tokenized, so both forms get the same"
-    " highlights; --one-form learns each only as given.",
+    help="Learn each story both cased and lowercased-tokenized, so that both forms get the"
+    " same highlights (the default), or only in the form given.",
 )
 def train_command(
     data: Path, out: Path | None, limit: int | None, model: str, both_forms: bool
