@@ -24,37 +24,43 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import cycle
 from pathlib import Path
 
 from _common import DEFAULT_DATA, lines
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "000_7c7ec3b5e1da7bbe.txt"
+FALLBACK_DATA = ROOT / "tests" / "fixtures" / "cnndm_sample.jsonl"
 
 
 def _run(command: list[str]) -> tuple[float, float]:
-    """Run ``command`` once; its wall time in seconds and its peak resident memory in MB."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    assert process.stderr is not None
-    error = process.stderr.read().decode("utf-8", "replace")
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"startup.py: {' '.join(command)} failed:\n{error}")
+    """Run ``command`` once; its wall time in seconds and its peak resident memory in MB.
+
+    Its standard error goes to a file, not a pipe, which a long progress bar or traceback would
+    fill while this waits for the process (``os.wait4``, for the process's own rusage).
+    """
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace")
+            raise SystemExit(f"startup.py: {' '.join(command)} failed:\n{said}")
     return seconds, usage.ru_maxrss / 1024
 
 
-def _long_text(megabytes: float, out: Path) -> None:
-    """Write stories from the validation data one after another until ``megabytes`` MB."""
+def _long_text(data: Path, megabytes: float, out: Path) -> None:
+    """Write the stories of ``data`` one after another, cycled, until ``megabytes`` MB."""
     wanted, size, parts = megabytes * 1e6, 0, []
-    while size < wanted:
-        for line in lines(DEFAULT_DATA):
-            parts.append(json.loads(line)["article"])
-            size += len(parts[-1].encode("utf-8")) + 2
-            if size >= wanted:
-                break
+    for line in cycle(list(lines(data))):
+        if size >= wanted:
+            break
+        parts.append(json.loads(line)["article"])
+        size += len(parts[-1].encode("utf-8")) + 2
     out.write_text("\n\n".join(parts), encoding="utf-8")
 
 
@@ -63,6 +69,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--long-mb", type=float, default=0.0, help="also figures of a long text")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA if DEFAULT_DATA.exists() else FALLBACK_DATA,
+        help="stories for the long text (JSONL or JSONL.gz)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -93,7 +105,7 @@ def main() -> None:
     if args.long_mb:
         with tempfile.TemporaryDirectory() as work:
             text = Path(work) / "long.txt"
-            _long_text(args.long_mb, text)
+            _long_text(args.data, args.long_mb, text)
             seconds, megabytes = _run([nutgraf, "figures", str(text)])
             rows.append(
                 {

@@ -304,15 +304,16 @@ def test_an_opened_page_then_a_pasted_story_shows_only_the_story(
     # The box holds the article text the marks index, never the page's source.
     assert page.input_value("#story-text") == article["text"]
     assert "NREUM" not in article["text"] and "<script" not in article["text"]
-    assert page.input_value("#story-format") == "plain"
+    assert page.input_value("#story-format") == "html"  # what the server read
     assert _bullet_texts(page) == first
     assert "UK Tories under fire" in page.inner_text("#title")
     page.locator("#bullets li").nth(0).click()
     marked = "".join(page.locator("#story mark.on").all_text_contents())
     assert marked == "".join(article["text"][a:b] for a, b in article["highlights"][0]["spans"])
-    _submit(page)  # the article text again, as plain text: the same story
+    _submit(page)  # the page again, until the box is edited: the same story and title
     assert _bullet_texts(page) == first
-    assert page.input_value("#story-format") == "plain"
+    assert "UK Tories under fire" in page.inner_text("#title")
+    assert page.input_value("#story-format") == "html"
 
     # Pasted HTML read as HTML by an explicit pick still reads the page.
     _paste(page, html)
@@ -353,8 +354,16 @@ def test_a_dropped_file_is_read(browser: Any, server: str, shots: Path) -> None:
     gazette = [h["text"] for h in article["highlights"]]
     assert page.input_value("#story-text") == article["text"]
     assert "<nav>" not in page.input_value("#story-text")
-    assert page.input_value("#story-format") == "plain"
+    assert page.input_value("#story-format") == "html"
     assert _bullet_texts(page) == gazette
+    # Edited, the box's text is the story: read as text, not as the page it came from.
+    page.focus("#story-text")
+    page.keyboard.press("End")
+    page.keyboard.type(" Rain is expected again on Friday.")
+    assert page.input_value("#story-format") == ""
+    _submit(page)
+    assert page.input_value("#story-format") not in ("", "html")
+    assert "Rain is expected again on Friday." in page.inner_text("#story")
 
     # A text file goes into the box as it is, its format guessed when it is read.
     text = EXAMPLE.read_text(encoding="utf-8")

@@ -146,3 +146,13 @@ def test_the_cycle_finder_handles_a_long_chain_without_recursion() -> None:
     edges[names[-1]] = [names[0]]
     (component,) = _strongly_connected(names, edges)
     assert len(component) == len(names)
+
+
+def test_the_package_names_its_api_and_submodules_on_first_use() -> None:
+    import nutgraf
+
+    assert nutgraf.pipeline.process is nutgraf.process  # a submodule, imported when asked for
+    assert nutgraf.Story.__module__ == "nutgraf.story"
+    assert set(nutgraf.__all__) <= set(dir(nutgraf))
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        _ = nutgraf.nonexistent

@@ -61,9 +61,14 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """Import a public name from its module the first time it is asked for."""
     home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'nutgraf' has no attribute {name!r}")
-    return getattr(import_module(home), name)
+    if home is not None:
+        return getattr(import_module(home), name)
+    try:  # a submodule, as `nutgraf.pipeline` was once the package imported them all
+        return import_module(f"nutgraf.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"nutgraf.{name}":
+            raise
+    raise AttributeError(f"module 'nutgraf' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

@@ -30,12 +30,17 @@ def story_json(story: Story) -> dict[str, Any]:
     caller never had), and ``format`` the form it was read as. The story's own highlights are
     included as ``reference`` when it had them.
     """
+    return _story_json(story, [_bullet_json(story, highlight) for highlight in story.highlights])
+
+
+def _story_json(story: Story, highlights: list[dict[str, Any]]) -> dict[str, Any]:
+    """:func:`story_json` with the bullets rendered by the caller."""
     data: dict[str, Any] = {
         "id": story.id,
         "title": story.title,
         "format": story.source_format,
         "text": story.text,
-        "highlights": [_bullet_json(story, highlight) for highlight in story.highlights],
+        "highlights": highlights,
         "sentences": [
             {"index": s.index, "text": s.text, "start": s.start, "end": s.end}
             for s in story.sentences
@@ -114,15 +119,17 @@ def update_json(update: Update) -> dict[str, Any]:
     sentence and offsets in the version they come from (``was`` and ``old`` in the older one),
     so that every offset can be checked against ``text`` or the older version's text.
     """
-    data = story_json(update.story)
-    data["highlights"] = [
-        {
-            **_bullet_json(update.story, bullet.highlight),
-            "new": bullet.new,
-            "why": [_novelty_json(update, novelty) for novelty in bullet.novelties],
-        }
-        for bullet in update.bullets
-    ]
+    data = _story_json(
+        update.story,
+        [
+            {
+                **_bullet_json(update.story, bullet.highlight),
+                "new": bullet.new,
+                "why": [_novelty_json(update, novelty) for novelty in bullet.novelties],
+            }
+            for bullet in update.bullets
+        ],
+    )
     data["changed"] = [
         {
             "text": str(change),

@@ -123,10 +123,10 @@ WINDOW = 1000
 """Sentences read together within one story, at most.
 
 A news story has a few dozen sentences and is read whole. A longer text (a transcript, a
-3 MB dump) is read a window at a time, each parsed and let go before the next, so memory stays
-what one window needs whatever the length, and :func:`annotate` can show progress over the
-windows. A source or re-mention that reaches back across a window's start is still found:
-the sentences before it that a figure reads are parsed with it."""
+3 MB dump) is read a window at a time, each parsed and let go before the next, so the parses
+held are what one window needs whatever the length, and :func:`annotate` can show progress
+over the windows. A source or re-mention that reaches back across a window's start is still
+found: the sentences before it that a figure reads are parsed with it."""
 
 
 def annotate(
@@ -167,13 +167,16 @@ def annotate(
         if progress and len(rounds) > 1
         else None
     )
-    for jobs in rounds:
-        for (n, (_, window)), more in zip(jobs, _extract_many([j for _, j in jobs]), strict=True):
-            found[n].extend(more)
-            if bar is not None:
-                bar.update(len(window))
-    if bar is not None:
-        bar.close()
+    try:
+        for jobs in rounds:
+            extracted = _extract_many([j for _, j in jobs])
+            for (n, (_, window)), more in zip(jobs, extracted, strict=True):
+                found[n].extend(more)
+                if bar is not None:
+                    bar.update(len(window))
+    finally:
+        if bar is not None:
+            bar.close()
     for story, figures in zip(stories, found, strict=True):
         story.figures = figures
     return list(stories)

@@ -212,7 +212,7 @@ def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
     >>> [len(text[s:e].split()) for s, e in _bounded(text, 0, len(text.strip()))]
     [50, 60]
     """
-    if text.count(" ", start, end) < MAX_WORDS:
+    if end - start < 2 * MAX_WORDS or len(text[start:end].split()) <= MAX_WORDS:
         return [(start, end)]
     spans: list[tuple[int, int]] = []
     while True:

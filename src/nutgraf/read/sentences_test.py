@@ -545,3 +545,8 @@ def test_a_run_with_no_breaks_at_all_is_cut_after_the_most_words_allowed() -> No
 def test_news_sentences_are_never_cut() -> None:
     text = " ".join(["This sentence has exactly ten words in it, you see."] * 7)
     assert len(split(Story(text=text)).sentences) == 7
+
+
+def test_words_apart_by_any_space_are_counted() -> None:
+    story = split(Story(text="word\u00a0" * 100 + "word\tword " * 20))
+    assert max(len(s.text.split()) for s in story.sentences) <= MAX_WORDS

@@ -301,9 +301,9 @@ def create_app(
     app.add_middleware(
         _LimitBody,
         max_bytes=max_body,
-        message=f"the request is too large: this server takes a text of up to {max_text_bytes:,}"
-        f" bytes and a web page of up to {max_html_bytes:,}"
-        " (nutgraf serve --max-text-bytes, --max-html-bytes)",
+        message=f"the request body is over {max_body:,} bytes of JSON, more than this server"
+        f" reads: it takes a text of up to {max_text_bytes:,} bytes and a web page of up to"
+        f" {max_html_bytes:,} (nutgraf serve --max-text-bytes, --max-html-bytes)",
     )
     app.add_middleware(_LastResort)
     _add_error_handlers(app)

@@ -238,9 +238,9 @@ def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(client: Tes
         "/v1/highlights", content=body, headers={"content-type": "application/json"}
     )
     assert _error(response, 413) == (
-        "the request is too large: this server takes a text of up to 1,000,000"
-        " bytes and a web page of up to 5,000,000 (nutgraf serve --max-text-bytes,"
-        " --max-html-bytes)"
+        "the request body is over 7,565,536 bytes of JSON, more than this server reads: it"
+        " takes a text of up to 1,000,000 bytes and a web page of up to 5,000,000 (nutgraf"
+        " serve --max-text-bytes, --max-html-bytes)"
     )
 
 
@@ -253,7 +253,7 @@ def test_a_body_sent_in_chunks_is_stopped_at_the_limit(client: TestClient) -> No
     response = client.post(
         "/v1/highlights", content=chunks(), headers={"content-type": "application/json"}
     )
-    assert "request is too large" in _error(response, 413)
+    assert "request body is over" in _error(response, 413)
 
 
 def test_the_text_limit_is_configurable(tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_the_text_limit_is_configurable(tmp_path: Path) -> None:
             "the text is 110 bytes; this server takes up to 100 (nutgraf serve --max-text-bytes)"
         )
         too_large = small.post("/v1/figures", json={"text": "é" * 40_000})
-        assert "request is too large" in _error(too_large, 413)
+        assert "request body is over" in _error(too_large, 413)
 
 
 AP_PAGE = Path(__file__).parents[3] / "tests" / "fixtures" / "page_ap_uk_tories_twitter.html"

@@ -225,10 +225,15 @@ function readAs(format) {
 // Each request takes a ticket and only the latest may change the result or the status: a
 // stored story opened while another is read must not be replaced by the older answer.
 let asked = 0;
-let reading = false;
+
+// An opened web page: its source, and the article text the box shows. Until the box is edited
+// the page itself is what is read again or stored, so that its headline stays its title and
+// out of its body; an edit makes the box's text the story.
+let opened = null;
 
 function request() {
   const text = $("story-text").value;
+  if (opened !== null && text === opened.text) return { text: opened.html, format: "html" };
   const body = { text };
   const format = $("story-format").value;
   if (format) body.format = format;
@@ -236,11 +241,21 @@ function request() {
 }
 
 // The box, the format and the file picker are locked while their text is read, so that the
-// answer, and the format it sets, are for the text still in the box.
-function busy(on) {
-  reading = on;
-  for (const id of ["highlight", "store", "story-file", "story-format"]) $(id).disabled = on;
-  $("story-text").readOnly = on;
+// answer, and the format it sets, are for the text still in the box. The request that locked
+// them unlocks them: an older one finishing late leaves the lock to the newer.
+let lockedBy = 0;
+
+function lock(ticket) {
+  lockedBy = ticket;
+  for (const id of ["highlight", "store", "story-file", "story-format"]) $(id).disabled = true;
+  $("story-text").readOnly = true;
+}
+
+function unlock(ticket) {
+  if (ticket !== lockedBy) return;
+  lockedBy = 0;
+  for (const id of ["highlight", "store", "story-file", "story-format"]) $(id).disabled = false;
+  $("story-text").readOnly = false;
 }
 
 function plural(count, noun) {
@@ -259,7 +274,7 @@ async function highlight() {
   const mine = ++asked;
   const body = request();
   if (!body.text.trim()) return fail("Paste a story first.");
-  busy(true);
+  lock(mine);
   say($("status"), "Reading the story…");
   try {
     const record = await read(body);
@@ -270,7 +285,7 @@ async function highlight() {
   } catch (error) {
     if (mine === asked) fail(error.message);
   } finally {
-    busy(false);
+    unlock(mine);
   }
 }
 
@@ -278,7 +293,7 @@ async function store() {
   const mine = ++asked;
   const body = request();
   if (!body.text.trim()) return fail("Paste a story first.");
-  busy(true);
+  lock(mine);
   say($("status"), "Reading and storing the story…");
   try {
     const stored = await api("POST", "/v1/stories", body);
@@ -291,30 +306,30 @@ async function store() {
   } catch (error) {
     if (mine === asked) fail(error.message);
   } finally {
-    busy(false);
+    unlock(mine);
   }
 }
 
 // A page's source is not what an editor reads, and its offsets are not the marks': the page
-// is read at once and the box gets the article text the server extracted, read as plain text
-// from then on, so that highlighting the box again reads the same story. Pasting HTML and
-// choosing "HTML" still sends the source as it is.
+// is read at once and the box gets the article text the server extracted (see `opened`).
+// Pasting HTML and choosing "HTML" still sends the source as it is.
 async function openPage(name, html) {
   const mine = ++asked;
-  busy(true);
+  lock(mine);
   say($("status"), "Reading the article in " + name + "…");
   try {
     const record = await read({ text: html, format: "html" });
     if (mine !== asked) return;
     $("story-text").value = record.text;
-    readAs("plain");
+    opened = { html, text: record.text };
+    readAs(record.format);
     show(record);
     say($("status"), "Opened " + name + ": read " + plural(record.highlights.length, "highlight")
       + " from its article. Not stored.");
   } catch (error) {
     if (mine === asked) fail("Cannot open " + name + ": " + error.message);
   } finally {
-    busy(false);
+    unlock(mine);
   }
 }
 
@@ -329,11 +344,16 @@ function load(file) {
   if (!file) return;
   const reader = new FileReader();
   reader.onload = () => {
+    // Read while another story was being read: the box is that story's until its answer.
+    if (lockedBy) {
+      return say($("status"), "Open " + file.name + " again once this story is read.", true);
+    }
     const text = reader.result;
     if (/\.html?$/i.test(file.name) || file.type === "text/html" || isHtml(text)) {
       return openPage(file.name, text);
     }
     $("story-text").value = text;
+    opened = null;
     replaced();
     say($("status"), "Opened " + file.name + ".");
   };
@@ -420,6 +440,10 @@ document.addEventListener("DOMContentLoaded", () => {
     highlight();
   });
   $("store").addEventListener("click", store);
+  // A format picked by hand is for the box's text as it stands, an opened page's too.
+  $("story-format").addEventListener("change", () => {
+    opened = null;
+  });
   $("story-file").addEventListener("change", (event) => {
     load(event.target.files[0]);
     event.target.value = ""; // so that opening the same file again is a change too
@@ -433,6 +457,11 @@ document.addEventListener("DOMContentLoaded", () => {
   area.addEventListener("input", (event) => {
     // Pasted or dropped text comes from elsewhere, in whatever form: it is guessed afresh.
     const kind = event.inputType;
+    if (opened !== null) {
+      // An edited page is the box's text now, whatever was read from the page.
+      opened = null;
+      replaced();
+    }
     if (whole || kind === "insertFromPaste" || kind === "insertFromDrop" || !area.value.trim()) {
       replaced();
     }
@@ -447,7 +476,7 @@ document.addEventListener("DOMContentLoaded", () => {
     area.classList.remove("dragging");
     if (event.dataTransfer.files.length === 0) return; // dropped text: the default inserts it
     event.preventDefault();
-    if (!reading) load(event.dataTransfer.files[0]);
+    if (!lockedBy) load(event.dataTransfer.files[0]);
   });
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
