@@ -15,7 +15,6 @@ four minutes on two cores, most of it parsing.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
@@ -87,24 +86,25 @@ def _spans(value: Any) -> Spans:
 
 def read(path: str | PathLike[str]) -> Iterator[tuple[str, str, list[Attribution]]]:
     """Yield the corpus's articles as ``(id, text, attributions)``; a bad line names itself."""
-    for number, raw in ingest.jsonl_lines(path):
-        try:
-            row = json.loads(raw.decode("utf-8"))
-            attributions = [
-                Attribution(
-                    _spans(a["source"]),
-                    " ".join(part["text"] for part in a["source"]) if a["source"] else None,
-                    _spans(a["cue"]),
-                    _spans(a["content"]),
-                )
-                for a in row["attributions"]
-            ]
-            yield str(row["id"]), str(row["text"]), attributions
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-            raise InputFormatError(
-                f"{path}:{number}: not an attribution-corpus article ({error}); each line"
-                " needs id, text and attributions with source, cue and content spans"
-            ) from error
+    return ingest.jsonl_records(
+        path,
+        _article,
+        what="an attribution-corpus article",
+        needs="id, text and attributions with source, cue and content spans",
+    )
+
+
+def _article(row: Any) -> tuple[str, str, list[Attribution]]:
+    attributions = [
+        Attribution(
+            _spans(a["source"]),
+            " ".join(part["text"] for part in a["source"]) if a["source"] else None,
+            _spans(a["cue"]),
+            _spans(a["content"]),
+        )
+        for a in row["attributions"]
+    ]
+    return str(row["id"]), str(row["text"]), attributions
 
 
 def parse(path: str | PathLike[str], *, progress: bool = True) -> list[Article]:

@@ -12,7 +12,6 @@ token F1 of at least 0.5 between the two names, ignoring case and a leading "the
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -23,7 +22,6 @@ from tqdm import tqdm
 
 from nutgraf import lexicon, pipeline
 from nutgraf.claims.referents import same_party
-from nutgraf.errors import InputFormatError
 from nutgraf.read import ingest
 from nutgraf.story import Figure
 
@@ -131,20 +129,19 @@ def source_matches(gold: str | None, predicted: str | None) -> bool:
 
 def load_gold(path: str | PathLike[str]) -> Iterator[tuple[str, str, list[GoldFigure]]]:
     """Annotated stories as ``(id, article, figures)``; a malformed line is an error naming it."""
-    for number, raw in ingest.jsonl_lines(path):
-        where = f"{path}:{number}"
-        try:  # a line that is not UTF-8 fails to decode with a ValueError, named as the rest
-            row = json.loads(raw.decode("utf-8"))
-            figures = [
-                GoldFigure(f["text"], float(f["value"]), f["source"], f["sentence"])
-                for f in row["figures"]
-            ]
-            yield str(row["id"]), str(row["article"]), figures
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-            raise InputFormatError(
-                f"{where}: not an annotated story ({error}); each line needs id, article and"
-                " figures with text, value, source and sentence"
-            ) from error
+    return ingest.jsonl_records(
+        path,
+        _annotated,
+        what="an annotated story",
+        needs="id, article and figures with text, value, source and sentence",
+    )
+
+
+def _annotated(row: Any) -> tuple[str, str, list[GoldFigure]]:
+    figures = [
+        GoldFigure(f["text"], float(f["value"]), f["source"], f["sentence"]) for f in row["figures"]
+    ]
+    return str(row["id"]), str(row["article"]), figures
 
 
 def score(path: str | PathLike[str], *, progress: bool = False) -> ClaimsReport:

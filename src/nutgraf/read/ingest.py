@@ -43,8 +43,9 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from nutgraf import lexicon
 from nutgraf.errors import (
@@ -66,6 +67,7 @@ __all__ = [
     "from_record",
     "iter_jsonl",
     "jsonl_lines",
+    "jsonl_records",
     "parse_line",
     "read",
     "read_bytes",
@@ -239,6 +241,28 @@ def jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, bytes]]:
     with file.open("rb") as probe:
         compressed = probe.read(2) == _GZIP_MAGIC
     return _iter_lines(file, compressed)
+
+
+T = TypeVar("T")
+
+
+def jsonl_records(
+    path: str | os.PathLike[str], build: Callable[[Any], T], *, what: str, needs: str
+) -> Iterator[T]:
+    """Yield ``build`` of each JSON line of a JSONL(.gz) file: the reader of annotated data.
+
+    A line that is not valid UTF-8 or JSON, or that ``build`` cannot read (a field missing or
+    of the wrong type), is an :class:`InputFormatError` naming the file and line: "not
+    ``what`` (the error); each line needs ``needs``".
+    """
+    for number, raw in jsonl_lines(path):
+        try:
+            value = build(json.loads(raw.decode("utf-8")))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            raise InputFormatError(
+                f"{path}:{number}: not {what} ({error}); each line needs {needs}"
+            ) from error
+        yield value
 
 
 def from_record(record: dict[str, object], where: str, *, any_language: bool = False) -> Story:
