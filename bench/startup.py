@@ -56,7 +56,7 @@ def _run(command: list[str]) -> tuple[float, float]:
 def _long_text(data: Path, megabytes: float, out: Path) -> None:
     """Write the stories of ``data`` one after another, cycled, until ``megabytes`` MB."""
     wanted, size, parts = megabytes * 1e6, 0, []
-    for line in cycle(list(lines(data))):
+    for line in cycle(lines(data)):
         if size >= wanted:
             break
         parts.append(json.loads(line)["article"])
