@@ -54,16 +54,23 @@ class Lead3:
         return list(stories)
 
 
-SYSTEMS = ("default", "default+figures", "accurate", "lead3")
-"""The packaged models by name, and the Lead-3 baseline. Every system but ``default+figures``
-runs with ``figures=False``, so that the ratios time choosing sentences; ``default+figures``
+SYSTEMS = (
+    "default",
+    "default+figures",
+    "default+whole",
+    "default+figures+whole",
+    "accurate",
+    "lead3",
+)
+"""The packaged models by name, and the Lead-3 baseline. A system without ``+figures`` runs
+with ``figures=False``, so that the ratios time choosing and cutting sentences; ``+figures``
 adds the parse that gives each bullet its figures and sources, as ``nutgraf batch`` does by
-default."""
+default, and ``+whole`` leaves compression out (``--no-compress``), so the pair times it."""
 
 
 def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str, float]:
     """Time one system in this process; return stories/s and peak memory in MB."""
-    model, _, extra = system.partition("+")
+    model, *options = system.split("+")
     selector = Lead3() if system == "lead3" else load_selector(model=model)
     if system == "accurate":
         from nutgraf.select.accurate.encoder import load_encoder
@@ -81,7 +88,8 @@ def measure_one(system: str, corpus: Path, out: Path, workers: int) -> dict[str,
         workers=workers,
         progress=False,
         selector=selector,
-        figures=extra == "figures",
+        figures="figures" in options,
+        compress="whole" not in options and system != "lead3",
     )
     sampler.stop()
     return {

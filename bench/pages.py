@@ -13,7 +13,9 @@ and the article body a person marked). Three figures, one run:
 * **Bullets.** Each English page through the default pipeline as ``nutgraf highlights`` runs
   it: the pages with a bullet from outside the marked body (under 60% of its 4-word shingles
   in it; a bullet of under four words has none, and counts as outside) and the bullets under
-  6 words, each printed.
+  6 words, each printed. A compressed bullet's shingles are counted within each span its words
+  come from (``Highlight.spans``), since a 4-gram across a cut is one no text ever had; the
+  count over the bullet's text as written is given beside it.
 * **Refusals.** Every page whose marked body is not in English (told by
   :func:`nutgraf.read.language.detect` on that body) must be refused with a
   :class:`~nutgraf.errors.LanguageError` naming its language; each is printed with what
@@ -98,6 +100,7 @@ class Report:
     trafilatura: Score = field(default_factory=Score)
     bullets: int = 0
     outside: list[tuple[str, float, str]] = field(default_factory=list)
+    outside_as_written: list[tuple[str, float, str]] = field(default_factory=list)
     short: list[tuple[str, str]] = field(default_factory=list)
     refused_english: list[tuple[str, str]] = field(default_factory=list)
     other: list[tuple[str, str, str]] = field(default_factory=list)
@@ -115,7 +118,9 @@ class Report:
         rows += [
             "",
             f"English pages: {self.english}; bullets: {self.bullets}; pages with a bullet from"
-            f" outside the marked body: {len(outside_pages)}; bullets under {MIN_WORDS} words:"
+            f" outside the marked body: {len(outside_pages)} (by the bullets' text as written:"
+            f" {len({page for page, _, _ in self.outside_as_written})});"
+            f" bullets under {MIN_WORDS} words:"
             f" {len(self.short)}; English pages refused: {len(self.refused_english)}.",
             f"Other languages: {len(self.other)} pages, {refused} refused naming the language.",
         ]
@@ -125,6 +130,8 @@ class Report:
         lines = []
         for page, share, text in self.outside:
             lines.append(f"outside  {page[:8]}  {share:.2f}  {text}")
+        for page, share, text in self.outside_as_written:
+            lines.append(f"written  {page[:8]}  {share:.2f}  {text}")
         for page, text in self.short:
             lines.append(f"short    {page[:8]}  {text}")
         for page, said in self.refused_english:
@@ -161,10 +168,16 @@ def measure(pages: Path) -> Report:
         inside_marked = shingles(marked)
         for bullet in story.highlights:
             report.bullets += 1
-            own = shingles(bullet.text)
-            share = sum(n for s, n in own.items() if s in inside_marked) / max(1, sum(own.values()))
-            if share < INSIDE:
-                report.outside.append((page_id, share, bullet.text))
+            spans = sum((shingles(story.text[a:b]) for a, b in bullet.spans), collections.Counter())
+            for own, where in (
+                (spans, report.outside),
+                (shingles(bullet.text), report.outside_as_written),
+            ):
+                share = sum(n for s, n in own.items() if s in inside_marked) / max(
+                    1, sum(own.values())
+                )
+                if share < INSIDE:
+                    where.append((page_id, share, bullet.text))
             if len(_WORD.findall(bullet.text)) < MIN_WORDS:
                 report.short.append((page_id, bullet.text))
     return report

@@ -119,9 +119,10 @@ def _bullet_texts(page: Any) -> list[str]:
     return [str(t) for t in texts]
 
 
-def _api(page: Any, text: str, format: str | None = None) -> Any:
-    """The API's own answer for ``text``, asked from the page."""
+def _api(page: Any, text: str, format: str | None = None, **fields: Any) -> Any:
+    """The API's own answer for ``text``, asked from the page (``fields``: more of the body)."""
     body = {"text": text} if format is None else {"text": text, "format": format}
+    body.update(fields)
     return page.evaluate(
         "async (body) => (await fetch('/v1/highlights', {method: 'POST',"
         " headers: {'content-type': 'application/json'}, body: JSON.stringify(body)})).json()",
@@ -410,6 +411,45 @@ def test_a_failed_request_clears_the_story_before_it(
     page.wait_for_selector("#status.error")
     assert says in page.inner_text("#status")
     _assert_cleared(page, before)
+    assert page.errors == []
+
+
+def test_whole_sentences_asks_for_uncut_bullets(browser: Any, server: str, shots: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    page = _page(browser, server, 1366, 900)
+    sent: list[tuple[str, Any]] = []
+
+    def posted(request: Any) -> None:
+        if request.method == "POST":
+            sent.append((request.url.removeprefix(server), request.post_data_json))
+
+    def taken() -> list[tuple[str, Any]]:
+        bodies = sorted(sent, key=lambda request: request[0])
+        sent.clear()
+        return bodies
+
+    assert not page.is_checked("#story-whole")  # bullets are cut unless told otherwise
+    page.fill("#story-text", text)
+    page.check("#story-whole")
+    page.on("request", posted)
+    _submit(page)
+    # compress only where bullets are written: /v1/figures has no such field
+    assert taken() == [
+        ("/v1/figures", {"text": text}),
+        ("/v1/highlights", {"text": text, "compress": False}),
+    ]
+    whole = _api(page, text, compress=False)
+    sent.clear()
+    assert _bullet_texts(page) == [h["text"] for h in whole["highlights"]]
+    # The answer set "Read as" to the form the server read, which goes with the text from now on.
+    read = {"text": text, "format": "page"}
+    page.click("#store")
+    page.wait_for_selector("#status:has-text('Stored as #')")
+    page.wait_for_selector("#highlight:enabled")
+    assert taken() == [("/v1/stories", {**read, "compress": False})]
+    page.uncheck("#story-whole")
+    _submit(page)
+    assert taken() == [("/v1/figures", read), ("/v1/highlights", read)]
     assert page.errors == []
 
 

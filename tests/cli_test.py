@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import numpy as np
@@ -16,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from nutgraf import pipeline
 from nutgraf.cli import app
+from nutgraf.edit import bullets as edit_stage
 from nutgraf.evaluate import claims as claims_eval
 from nutgraf.read import ingest
 from nutgraf.select import models
@@ -277,10 +279,10 @@ def test_update_marks_the_new_toll_and_lists_changed_figures() -> None:
     assert result.exit_code == 0, result.output
     bullets = _bullets(result.stdout)
     assert 3 <= len(bullets) <= 4
-    assert [b for b in bullets if b.startswith("• NEW: ")] == [
-        "• NEW: At least 80 people were killed Monday in violence across Syria,"
-        " the Local Coordination Committees of Syria, an opposition group says."
-    ]
+    # the toll bullet, however much compression cuts from its middle
+    (new,) = [b for b in bullets if b.startswith("• NEW: ")]
+    assert new.startswith("• NEW: At least 80 people were killed")
+    assert new.endswith(", the Local Coordination Committees of Syria, an opposition group says.")
     toll, observatory = result.stdout.split("\nChanged figures:\n")[1].splitlines()
     assert toll.startswith("  at least 70 → at least 80 people killed (")
     assert observatory.startswith("  more than 14,400 → more than 15,000 people killed (")
@@ -556,6 +558,95 @@ def test_batch_sets_other_languages_and_pages_without_articles_aside(tmp_path: P
     )  # fmt: skip
     assert again.exit_code == 0, again.output
     assert [json.loads(line)["id"] for line in (tmp_path / "all.jsonl").open()] == ["a", "c"]
+
+
+# -- compression -------------------------------------------------------------------------
+
+# A story whose chosen sentences none of the editing's fixed cuts touch (no opening "Meanwhile",
+# no "according to"), so that without compression every bullet is its sentence, word for word.
+WHOLE = (FIXTURES / "cnndm_sample.jsonl").read_text(encoding="utf-8").splitlines()[0]
+
+
+def _covered(spans: list[list[int]]) -> set[int]:
+    """The characters of the story that a bullet's spans take its words from."""
+    return {i for start, end in spans for i in range(start, end)}
+
+
+def test_highlights_no_compress_gives_whole_sentences(tmp_path: Path) -> None:
+    story = tmp_path / "gomis.jsonl"
+    story.write_text(WHOLE + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["highlights", str(story), "--no-compress"])
+    assert result.exit_code == 0, result.output
+    as_json = runner.invoke(app, ["highlights", str(story), "--no-compress", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.stdout)
+    sentences = data["sentences"]
+    assert _bullets(result.stdout) == [f"• {h['text']}" for h in data["highlights"]]
+    assert len(data["highlights"]) >= 2
+    for highlight in data["highlights"]:
+        (index,) = highlight["sentences"]
+        sentence = sentences[index]
+        assert highlight["text"] == sentence["text"]
+        assert highlight["spans"] == [[sentence["start"], sentence["end"]]]
+
+
+def test_highlights_cut_bullets_by_default_and_no_compress_keeps_the_rest(tmp_path: Path) -> None:
+    """By default each bullet is cut from the words its --no-compress bullet has: fewer, never
+    others, of the same sentence. Needs the packaged compression model."""
+    cut = runner.invoke(app, ["highlights", str(EXAMPLE), "--json"])
+    assert cut.exit_code == 0, cut.output
+    whole = runner.invoke(app, ["highlights", str(EXAMPLE), "--json", "--no-compress"])
+    assert whole.exit_code == 0, whole.output
+    explicit = runner.invoke(app, ["highlights", str(EXAMPLE), "--json", "--compress"])
+    assert explicit.stdout == cut.stdout
+    cut_bullets = json.loads(cut.stdout)["highlights"]
+    whole_bullets = json.loads(whole.stdout)["highlights"]
+    expected = pipeline.process(ingest.read_file(EXAMPLE), compress=False)
+    assert [h["text"] for h in whole_bullets] == [h.text for h in expected.highlights]
+    assert [h["sentences"] for h in cut_bullets] == [h["sentences"] for h in whole_bullets]
+    for short, long in zip(cut_bullets, whole_bullets, strict=True):
+        assert _covered(short["spans"]) <= _covered(long["spans"])
+    assert any(
+        len(_covered(short["spans"])) < len(_covered(long["spans"]))
+        for short, long in zip(cut_bullets, whole_bullets, strict=True)
+    ), "the default cut nothing from the example's bullets"
+
+
+@pytest.mark.parametrize("flag", [[], ["--compress"], ["--no-compress"]], ids=str)
+@pytest.mark.parametrize("command", ["highlights", "update", "batch"])
+def test_the_compress_switch_reaches_the_edit_stage(
+    command: str, flag: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What each command tells the edit stage; the stage runs uncut, so no model is needed."""
+    seen: list[bool] = []
+    real = edit_stage.edit
+
+    def edit(stories: Any, chooser: Any, *, compress: bool = True) -> None:
+        seen.append(compress)
+        real(stories, chooser, compress=False)
+
+    monkeypatch.setattr(pipeline, "edit", edit)
+    args = {
+        "highlights": ["highlights", str(EXAMPLE)],
+        "update": ["update", str(UPDATE_V2), str(EXAMPLE)],
+        "batch": [
+            "batch", str(FIXTURES / "cli_corpus.jsonl"), "--out", str(tmp_path / "out.jsonl"),
+            "--no-figures",
+        ],
+    }[command]  # fmt: skip
+    result = runner.invoke(app, [*args, *flag])
+    assert result.exit_code == 0, result.output
+    assert seen and set(seen) == {flag != ["--no-compress"]}
+
+
+@pytest.mark.parametrize("command", ["highlights", "update", "batch"])
+def test_help_says_bullets_are_cut_unless_told_otherwise(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "--compress / --no-compress Cut each bullet to the editors' length (the default), or"
+        " keep whole sentences."
+    ) in " ".join(result.stdout.split())
 
 
 COMMANDS = [

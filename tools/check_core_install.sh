@@ -48,7 +48,8 @@ shipped = [
 tests = [p for p in shipped if p.endswith("_test.py") or p.rsplit("/", 1)[-1] == "conftest.py"]
 if tests:
     problems.append(f"test modules shipped: {', '.join(sorted(tests))}")
-for wanted in ["models/highlights.npz", "models/accurate.npz", "models/sources.npz", "py.typed",
+for wanted in ["models/highlights.npz", "models/accurate.npz", "models/sources.npz",
+               "models/compression.npz", "py.typed",
                "serve/web/index.html", "serve/web/app.js", "serve/web/style.css"]:
     if wanted not in shipped:
         problems.append(f"package data missing: {wanted}")

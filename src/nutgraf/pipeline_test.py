@@ -51,10 +51,13 @@ def test_bullets_are_edited_after_selection_and_the_selector_predicts_without_wr
     story = sentences.split(Story(text))
     (chosen,) = load_selector().predict([story])
     assert chosen == (0,) and story.highlights == [] and story.scores == []
-    pipeline.process(story)
+    pipeline.process(story, compress=False)
     (bullet,) = story.highlights
     assert bullet.text == "At least 80 people died in Homs on Monday, the group says."
     assert bullet.sentences == (0,)
+    # compression then cuts what the model expects to cost the bullet, never the attribution
+    (cut,) = pipeline.process(sentences.split(Story(text))).highlights
+    assert cut.text.startswith("At least 80 people died") and cut.text.endswith("the group says.")
 
 
 def test_the_editing_stage_is_handed_the_selectors_choose() -> None:

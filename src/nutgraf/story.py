@@ -18,6 +18,8 @@ field              meaning                          written by
                                                     :mod:`nutgraf.edit.bullets`
 ``figures``        figures and who reports them     :mod:`nutgraf.claims.extract`
 ``tensor``         sentence vectors                 :mod:`nutgraf.select.accurate`
+``parses``         spaCy docs of sentences read     :mod:`nutgraf.edit.compression`,
+                   during one pipeline call         cleared by :mod:`nutgraf.pipeline`
 =================  ===============================  =========================
 """
 
@@ -25,9 +27,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 class Casing(StrEnum):
@@ -114,6 +120,11 @@ class Story:
     tensor: NDArray[np.float32] | None = None
     """Sentence vectors (sentences x dimensions, NaN for sentences not read), when an encoder
     stage has run; ``spaCy`` keeps its ``Doc.tensor`` the same way."""
+    parses: dict[int, Doc] = field(default_factory=dict, compare=False, repr=False)
+    """spaCy's parses of sentences by index, kept during one :func:`nutgraf.pipeline.annotate`
+    call so that a later stage reads a sentence an earlier one parsed (the figures of a bullet
+    that compression parsed) without parsing it again; the call clears them, so a story never
+    holds a parse after it, nor pickles one."""
 
     def __post_init__(self) -> None:
         if not self.body:

@@ -168,13 +168,16 @@ def update(
     input_format: str | None = None,
     selector: pipeline.Selector | None = None,
     model: str = "default",
+    compress: bool = True,
 ) -> Update:
     """Highlight the newer of two versions of a story and mark what the older one lacked.
 
     Text and bytes are read as :func:`nutgraf.read.ingest.read` reads them (``input_format``
     applies to both); see :func:`track` for stories and for the other options.
     """
-    return track([old, new], input_format=input_format, selector=selector, model=model)[0]
+    return track(
+        [old, new], input_format=input_format, selector=selector, model=model, compress=compress
+    )[0]
 
 
 def track(
@@ -183,14 +186,16 @@ def track(
     input_format: str | None = None,
     selector: pipeline.Selector | None = None,
     model: str = "default",
+    compress: bool = True,
 ) -> list[Update]:
     """Follow a story through its versions, oldest first: one :class:`Update` per later version.
 
     Each version is compared with the one before it, as a reader who saw that one would want,
     so a fact marked NEW in one update is old news in the next. Stories are completed in place,
     as every stage does: sentences split where missing, highlights chosen (with ``selector``,
-    else the packaged ``model``) for every version after the first that has none, and the
-    figures of every sentence extracted, since a figure may change outside the bullets.
+    else the packaged ``model``) for every version after the first that has none, each cut to
+    the editors' length unless ``compress`` is false (see :func:`nutgraf.pipeline.annotate`),
+    and the figures of every sentence extracted, since a figure may change outside the bullets.
 
     Raises:
         NutgrafError: fewer than two versions, or a version that cannot be read (its message
@@ -209,6 +214,7 @@ def track(
             model=model,
             highlights=bool(index and not story.highlights),
             figures="all",
+            compress=compress,
         )
     return [compare(old, new) for old, new in pairwise(stories)]
 

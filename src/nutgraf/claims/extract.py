@@ -185,19 +185,20 @@ def annotate(
 def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> list[list[Figure]]:
     """Parse the wanted sentences that may hold a figure, then those their sources read.
 
-    Two ``pipe`` calls over all the stories: the sentences with a digit or a number word,
-    then, around those that hold a figure, the sentences whose credits may cover it
-    (:meth:`Attributor.reads`), so that no sentence is parsed alone. Returns each job's
+    Two batches over all the stories (:func:`_parse`): the sentences with a digit or a
+    number word, then, around those that hold a figure, the sentences whose credits may cover
+    it (:meth:`Attributor.reads`), so that no sentence is parsed alone. Returns each job's
     figures, in text order.
     """
-    language = nlp.load()
     wanted: list[list[int]] = []
-    texts: list[str] = []
     for story, only in jobs:
         indexes = sorted(set(only) & set(range(len(story.sentences))))
         wanted.append([i for i in indexes if _CANDIDATE.search(story.sentences[i].text)])
-        texts.extend(story.sentences[i].text for i in wanted[-1])
-    parsed = iter(language.pipe(texts))
+    parsed = iter(
+        _parse(
+            [(story, i) for (story, _), indexes in zip(jobs, wanted, strict=True) for i in indexes]
+        )
+    )
     found = [
         (story, Parses(story, {i: next(parsed) for i in indexes}), indexes)
         for (story, _), indexes in zip(jobs, wanted, strict=True)
@@ -212,13 +213,7 @@ def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> list[list[Figu
         for (_, docs, _), attributor, numbers in zip(found, attributors, held, strict=True)
     ]
     more = iter(
-        language.pipe(
-            [
-                story.sentences[j].text
-                for (story, _, _), js in zip(found, around, strict=True)
-                for j in js
-            ]
-        )
+        _parse([(story, j) for (story, _, _), js in zip(found, around, strict=True) for j in js])
     )
     figures = []
     for (story, docs, _), attributor, numbers, js in zip(
@@ -227,6 +222,25 @@ def _extract_many(jobs: Sequence[tuple[Story, Iterable[int]]]) -> list[list[Figu
         docs.add({j: next(more) for j in js})
         figures.append(_figures(story, numbers, docs, attributor))
     return figures
+
+
+def _parse(sentences: Sequence[tuple[Story, int]]) -> list[Doc]:
+    """Parse stories' sentences in one batch, reusing those an earlier stage parsed.
+
+    A sentence in :attr:`Story.parses` (a bullet compression read, without entities) gets only
+    the entity recognizer; the others the whole pipeline. The docs are the same either way.
+    """
+    kept = [k for k, (story, i) in enumerate(sentences) if i in story.parses]
+    fresh = [k for k, (story, i) in enumerate(sentences) if i not in story.parses]
+    docs: dict[int, Doc] = {}
+    reused = [sentences[k][0].parses[sentences[k][1]] for k in kept]
+    lacking = [doc for doc in reused if not doc.has_annotation("ENT_IOB")]
+    for _ in nlp.add_entities(lacking):
+        pass
+    docs.update(zip(kept, reused, strict=True))
+    texts = (sentences[k][0].sentences[sentences[k][1]].text for k in fresh)
+    docs.update(zip(fresh, nlp.pipe(texts), strict=True))
+    return [docs[k] for k in range(len(sentences))]
 
 
 def _figures(

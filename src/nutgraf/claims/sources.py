@@ -16,7 +16,6 @@ for: the rules were refined on 41 stories, the classifier on 19,868 annotated at
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,14 +28,11 @@ import lightgbm as lgb
 import numpy as np
 from numpy.typing import NDArray
 
-from nutgraf import lexicon
+from nutgraf import boosters, lexicon
 from nutgraf.errors import ModelError
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
-
-FORMAT_VERSION = 1
-"""The version of the model file layout that :meth:`SourceModel.save` writes."""
 
 THRESHOLD = 0.5
 """The score a candidate needs to be credited; below it the story states the figure itself."""
@@ -362,34 +358,17 @@ class SourceModel:
         return self
 
     def save(self, path: str | Path) -> None:
-        """Write the model as one ``.npz`` of JSON and LightGBM's text format (no pickle)."""
-        if self.booster is None:
-            raise ModelError("the source model is not fitted: nothing to save")
-        meta = {"format": FORMAT_VERSION, "features": list(FEATURES)}
-        np.savez_compressed(
-            path,
-            allow_pickle=False,
-            meta=np.array(json.dumps(meta)),
-            rates=np.array(json.dumps({"cues": self.rates.cues, "uses": self.rates.uses})),
-            booster=np.array(self.booster.model_to_string()),
-        )
+        """Write the model, its booster and cue rates, as :func:`nutgraf.boosters.save` does."""
+        rates = {"cues": self.rates.cues, "uses": self.rates.uses}
+        boosters.save(path, self.booster, FEATURES, "source model", rates=rates)
 
     @classmethod
     def load(cls, path: str | Path) -> SourceModel:
         """Read a model :meth:`save` wrote."""
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                meta = json.loads(str(data["meta"]))
-                if meta.get("format") != FORMAT_VERSION or meta.get("features") != list(FEATURES):
-                    raise ModelError(
-                        f"{path}: a source model of another layout; retrain it with"
-                        " `nutgraf train-sources`"
-                    )
-                rates = json.loads(str(data["rates"]))
-                booster = lgb.Booster(model_str=str(data["booster"]))
-        except (OSError, KeyError, ValueError) as error:
-            raise ModelError(f"cannot read the source model {path}: {error}") from error
-        return cls(CueRates(rates["cues"], rates["uses"]), booster)
+        booster, parts = boosters.load(
+            path, FEATURES, "source model", "nutgraf train-sources", parts=["rates"]
+        )
+        return cls(CueRates(parts["rates"]["cues"], parts["rates"]["uses"]), booster)
 
 
 def default_path() -> Path:

@@ -24,15 +24,19 @@ or `` say`` after a moved source, and a possessive after a name (``'s``, or ``'`
 s; `` 's`` and `` '`` in the tokenized form). The first letter of a cased bullet whose opening
 was cut is upper-cased.
 
-Speed. nutgraf chooses sentences at hundreds of stories a second per core, so this stage must
-cost well under a millisecond a story (it costs about 0.4 ms on the validation set, most of it
-choosing again). Only a pronoun to resolve needs a model, spaCy's parser and entity recognizer
-over the one sentence that should name the person, for the 1-2% of bullets that open with
-"he", "she", "his" or "her"; all of a call's go through
-:meth:`spacy.language.Language.pipe` in one batch, with the tagger and lemmatizer off.
-Choosing again reuses the selector's sentence scores. spaCy's small model finds fewer names in
-lowercased text, so there more of these bullets are chosen otherwise than resolved; both keep
-the bullet true.
+Compression. Last, unless the caller asks for whole sentences, each bullet is cut to the
+editors' length (:mod:`nutgraf.edit.compression`): parse units the model expects to cost the
+bullet ROUGE go, never its attribution, figures, negation, subject or main verb.
+
+Speed. nutgraf chooses sentences at hundreds of stories a second per core, so the rule-based
+edits must cost well under a millisecond a story (about 0.4 ms on the validation set, most of
+it choosing again). A pronoun to resolve needs spaCy's parser and entity recognizer over the
+one sentence that should name the person, for the 1-2% of bullets that open with "he", "she",
+"his" or "her"; all of a call's go through :meth:`spacy.language.Language.pipe` in one batch,
+with the tagger and lemmatizer off. Choosing again reuses the selector's sentence scores.
+spaCy's small model finds fewer names in lowercased text, so there more of these bullets are
+chosen otherwise than resolved; both keep the bullet true. Compression parses every bullet's
+sentence, in one batch per call, without the entity recognizer.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from typing import Protocol
 
 from nutgraf import lexicon, nlp
 from nutgraf.claims.referents import Parses, Referent, Referents, naming_sentence
+from nutgraf.edit.compression import shorten
 from nutgraf.edit.cuts import Piece, compress, merged, pieces_of
 from nutgraf.edit.openings import opening_pronoun
 from nutgraf.story import Casing, Highlight, Sentence, Story
@@ -206,7 +211,7 @@ class Chooser(Protocol):
         ...
 
 
-def edit(stories: Sequence[Story], chooser: Chooser) -> None:
+def edit(stories: Sequence[Story], chooser: Chooser, *, compress: bool = True) -> None:
     """Rewrite every story's highlights in the editors' style, in place (see the module).
 
     Expects highlights as ``chooser`` writes them, one whole sentence each; a story with a
@@ -217,6 +222,13 @@ def edit(stories: Sequence[Story], chooser: Chooser) -> None:
     bullets = [[_bullet(story, h, h.sentences[0]) for h in story.highlights] for story in stories]
     _resolve_all(stories, bullets)
     _choose_otherwise(stories, bullets, chooser)
+    if compress:
+        shortened = shorten(
+            stories, [[(b.highlight.sentences[0], b.pieces) for b in own] for own in bullets]
+        )
+        for own, pieces in zip(bullets, shortened, strict=True):
+            for bullet, cut in zip(own, pieces, strict=True):
+                bullet.pieces = cut
     for story, story_bullets in zip(stories, bullets, strict=True):
         story.highlights = [
             replace(b.highlight, text=pieces_of(story, b.pieces), spans=merged(b.pieces))

@@ -13,6 +13,7 @@ against the story's reference. Registered here:
 ``luhn``       sumy's Luhn (Luhn 1958)
 ``summa``      summa's TextRank (Barrios et al. 2016, the gensim ``summarize``)
 ``nutgraf``    nutgraf's own pipeline, known to :func:`get_system` only
+``nutgraf-whole``  the same without compression: its bullets are whole sentences
 =============  ==================================================================
 
 Fairness rules, so that a difference in score is a difference in choosing sentences:
@@ -219,15 +220,20 @@ PEERS: dict[str, System] = {
 }
 """Every system but nutgraf itself, by the name ``nutgraf evaluate --systems`` takes."""
 
-NUTGRAF_SYSTEMS = {"nutgraf": "default", "nutgraf-accurate": "accurate"}
-"""nutgraf's own systems, by the packaged model each runs."""
+NUTGRAF_SYSTEMS = {
+    "nutgraf": ("default", True),
+    "nutgraf-whole": ("default", False),
+    "nutgraf-accurate": ("accurate", True),
+}
+"""nutgraf's own systems: the packaged model each runs, and whether it compresses its bullets
+(``nutgraf-whole`` is the default model's whole sentences, to measure what compression adds)."""
 
 SYSTEM_NAMES = ("nutgraf", *PEERS)
 """What ``nutgraf evaluate`` compares by default; ``nutgraf-accurate`` is added by name, since
 it needs the ``accurate`` extra."""
 
 
-def _nutgraf(model: str) -> System:
+def _nutgraf(model: str, compress: bool) -> System:
     """Build nutgraf's own pipeline as a system, its selector loaded once, not per story."""
     from nutgraf.pipeline import process
     from nutgraf.select.models import load_selector
@@ -235,7 +241,8 @@ def _nutgraf(model: str) -> System:
     selector = load_selector(model=model)
 
     def nutgraf(story: Story) -> list[str]:
-        return [highlight.text for highlight in process(story, selector, figures=None).highlights]
+        done = process(story, selector, figures=None, compress=compress)
+        return [highlight.text for highlight in done.highlights]
 
     return nutgraf
 
@@ -247,7 +254,7 @@ def get_system(name: str) -> System:
     True
     """
     if name in NUTGRAF_SYSTEMS:
-        return _nutgraf(NUTGRAF_SYSTEMS[name])
+        return _nutgraf(*NUTGRAF_SYSTEMS[name])
     try:
         system = PEERS[name]
     except KeyError:

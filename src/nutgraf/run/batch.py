@@ -135,6 +135,7 @@ def run_batch(
     progress: bool = True,
     selector: pipeline.Selector | None = None,
     model: str = "default",
+    compress: bool = True,
     figures: bool = True,
     restart: bool = False,
     any_language: bool = False,
@@ -147,10 +148,12 @@ def run_batch(
     (:mod:`nutgraf.read.corpus`), ``sentences[k]`` the indexes of the sentences bullet ``k`` was
     taken from, ``figures[k]`` the figures it states with their sources (as
     :func:`nutgraf.render.figure_json` writes them; ``figures=False`` leaves them out, which
-    spares the parse they need and runs several times faster). Records that yield no story go
-    to ``rejects_path`` (default :func:`default_rejects_path`) as ``{"record", "error",
-    "raw"}``, and to ``on_reject`` as they are found: among them stories in another language
-    (unless ``any_language``) and web pages with no article text to trust, refused as
+    spares the parse they need and runs several times faster). Each bullet is cut to the
+    editors' length, or with ``compress=False`` kept a whole sentence (see
+    :func:`nutgraf.pipeline.annotate`). Records that yield no story go to ``rejects_path``
+    (default :func:`default_rejects_path`) as ``{"record", "error", "raw"}``, and to
+    ``on_reject`` as they are found: among them stories in another language (unless
+    ``any_language``) and web pages with no article text to trust, refused as
     :func:`nutgraf.read.ingest.read` refuses them.
 
     ``out_path`` ending in ``.jsonl`` or ``.parquet`` is one file; a folder (existing, a string
@@ -187,6 +190,7 @@ def run_batch(
             "partition_size": partition_size,
             "limit": limit,
             "model": model if selector is None else type(selector).__name__,
+            "compress": compress,
             "figures": figures,
             "any_language": any_language,
         },
@@ -208,7 +212,7 @@ def run_batch(
     )
     wanted = _Unfinished(partition_size, set(finished))
     partitions = corpus.partitions(stories.records(wanted, upto=limit), partition_size)
-    state = _Task(selector, figures, input_format, any_language)
+    state = _Task(selector, compress, figures, input_format, any_language)
     with bar, runner.connect(workers, dask, state=state) as backend:
         for index, (rows, rejects) in backend.map(_summarize, partitions):
             run.save(index, rows, rejects)
@@ -291,6 +295,7 @@ class _Task:
     """What every partition's task shares, sent to each worker once: the model and options."""
 
     selector: pipeline.Selector
+    compress: bool
     figures: bool
     input_format: str | None
     any_language: bool
@@ -317,6 +322,7 @@ def _summarize(task: _Task, records: list[Record]) -> tuple[list[Row], list[Reje
         [story for _, story in ready],
         task.selector,
         figures="bullets" if task.figures else None,
+        compress=task.compress,
     )
     rows = [
         render.row_json(number, story, figures=task.figures)

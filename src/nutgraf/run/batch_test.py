@@ -217,6 +217,35 @@ def test_an_unfinished_run_of_other_options_is_not_mixed_in(tmp_path: Path) -> N
     assert (summary.skipped, summary.done) == (0, 7)
 
 
+def test_an_unfinished_run_that_cut_otherwise_is_not_mixed_in(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(
+            CORPUS, out, progress=False, partition_size=2, selector=_Failing(2), compress=False
+        )
+    description = json.loads((work_path(out) / "_nutgraf" / "run.json").read_text())
+    assert description["options"]["compress"] is False
+    with pytest.raises(NutgrafError, match=r"compress False then, True now.*--restart"):
+        run_batch(CORPUS, out, progress=False, partition_size=2, selector=_Failing(None))
+    summary = run_batch(
+        CORPUS, out, progress=False, partition_size=2, selector=_Failing(None), restart=True
+    )
+    assert (summary.skipped, summary.done) == (0, 7)
+
+
+def test_whole_sentences_reach_pool_workers(
+    single: tuple[Path, list[Reject]], tmp_path: Path
+) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    run_batch(CORPUS, one, progress=False, partition_size=2, compress=False)
+    run_batch(CORPUS, two, workers=2, progress=False, partition_size=2, compress=False)
+    assert two.read_bytes() == one.read_bytes()
+    assert one.read_bytes() != single[0].read_bytes()  # the default cut some bullets
+    for whole, cut in zip(_rows(one), _rows(single[0]), strict=True):
+        assert whole["sentences"] == cut["sentences"]
+        assert sum(map(len, whole["highlights"])) >= sum(map(len, cut["highlights"]))
+
+
 def _archive(path: Path, copies: int) -> int:
     """Write a corpus of ``copies`` rounds of the sample stories with fresh ids, bad lines kept."""
     lines = (FIXTURES / "cnndm_sample.jsonl").read_text(encoding="utf-8").splitlines()

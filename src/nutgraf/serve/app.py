@@ -150,6 +150,11 @@ class StoryIn(TextIn):
         default="default",
         description='"accurate" needs the server to have pip install "nutgraf[accurate]".',
     )
+    compress: bool = Field(
+        default=True,
+        description="Cut each bullet to the editors' length (the default), or with false keep"
+        " whole sentences.",
+    )
 
 
 class ErrorOut(BaseModel):
@@ -332,7 +337,8 @@ def create_app(
     @app.post("/v1/highlights", response_model=HighlightsOut, responses=_errors(400, 413, 422))
     def highlights(body: StoryIn) -> dict[str, Any]:
         """Choose a story's highlights; each traced to its sentences, with its figures."""
-        return render.story_json(pipeline.process(read(body), model=body.model))
+        story = pipeline.process(read(body), model=body.model, compress=body.compress)
+        return render.story_json(story)
 
     @app.post("/v1/figures", response_model=FiguresOut, responses=_errors(400, 413, 422))
     def figures(body: TextIn) -> dict[str, Any]:
@@ -348,7 +354,9 @@ def create_app(
     )
     def add_story(body: StoryIn, response: Response) -> dict[str, Any]:
         """Summarize a story, find all its figures and store it; answer with its id."""
-        story = pipeline.process(read(body), model=body.model, figures="all")
+        story = pipeline.process(
+            read(body), model=body.model, figures="all", compress=body.compress
+        )
         stored = store.get(store.add(story))
         response.headers["Location"] = f"/v1/stories/{stored.id}"
         return _stored(stored)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nutgraf import pipeline, render
+from nutgraf.edit import bullets as edit_stage
 from nutgraf.read import ingest
 from nutgraf.select import models
 from nutgraf.serve import app as service
@@ -80,6 +81,49 @@ def test_highlights_are_the_clis_json(client: TestClient) -> None:
     data = response.json()
     assert 3 <= len(data["highlights"]) <= 4
     assert any(h["sources"] for h in data["highlights"])
+
+
+def test_compress_false_keeps_whole_sentences(client: TestClient) -> None:
+    body = {"text": EXAMPLE_TEXT, "compress": False}
+    response = client.post("/v1/highlights", json=body)
+    assert response.status_code == 200, response.text
+    story = pipeline.process(ingest.read(EXAMPLE_TEXT), compress=False)
+    assert response.json() == json.loads(json.dumps(render.story_json(story)))
+    stored = client.post("/v1/stories", json=body)
+    assert stored.status_code == 201, stored.text
+    highlights = stored.json()["story"]["highlights"]
+    assert [h["text"] for h in highlights] == [h.text for h in story.highlights]
+    assert [h["spans"] for h in highlights] == [
+        [list(s) for s in h.spans] for h in story.highlights
+    ]
+
+
+@pytest.mark.parametrize("path", ["/v1/highlights", "/v1/stories"])
+@pytest.mark.parametrize("compress", [None, True, False])
+def test_compress_reaches_the_edit_stage_and_is_on_unless_turned_off(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, path: str, compress: bool | None
+) -> None:
+    seen: list[bool] = []
+    real = edit_stage.edit
+
+    def edit(stories: Any, chooser: Any, *, compress: bool = True) -> None:
+        seen.append(compress)
+        real(stories, chooser, compress=False)  # uncut, so that no model is needed
+
+    monkeypatch.setattr(pipeline, "edit", edit)
+    body: dict[str, Any] = {"text": EXAMPLE_TEXT}
+    if compress is not None:
+        body["compress"] = compress
+    assert client.post(path, json=body).status_code in (200, 201)
+    assert seen == [compress is not False]
+
+
+def test_the_compress_field_is_documented(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    field = schemas["StoryIn"]["properties"]["compress"]
+    assert field["type"] == "boolean" and field["default"] is True
+    assert "whole sentences" in field["description"]
+    assert "compress" not in schemas["TextIn"]["properties"]
 
 
 def test_html_offsets_index_the_extracted_text_the_response_carries(client: TestClient) -> None:
@@ -167,6 +211,7 @@ BAD_POSTS: list[tuple[str, dict[str, Any], int, str]] = [
     ("unknown format", {"json": {"text": "Rain.", "format": "pdf"}}, 422, "'plain', 'page'"),
     ("format a number", {"json": {"text": "Rain.", "format": 3}}, 422, "body.format"),
     ("unknown model", {"json": {"text": "Rain.", "model": "gpt"}}, 422, "'default' or"),
+    ("compress a word", {"json": {"text": "Rain.", "compress": "maybe"}}, 422, "body.compress"),
     ("unknown field", {"json": {"text": "Rain.", "fromat": "html"}}, 422, "body.fromat: Extra"),
     ("malformed JSON", {"content": b'{"text": "Rain', "json_type": True}, 400, "not JSON"),
     ("not JSON at all", {"content": b"Rain fell.", "json_type": True}, 400, "not JSON"),
@@ -188,8 +233,9 @@ def test_bad_input_is_a_4xx_with_a_clear_message(
     kwargs = dict(request_)
     if kwargs.pop("json_type", False) or kwargs.get("content", b"").startswith(b"{"):
         kwargs["headers"] = {"content-type": "application/json"}
-    if path == "/v1/figures" and "model" in kwargs.get("json", {}):
-        status, says = 422, "body.model: Extra inputs are not permitted"
+    for field in ("model", "compress"):
+        if path == "/v1/figures" and field in kwargs.get("json", {}):
+            status, says = 422, f"body.{field}: Extra inputs are not permitted"
     assert says in _error(client.post(path, **kwargs), status)
 
 

@@ -240,21 +240,23 @@ function request() {
   return body;
 }
 
-// The box, the format and the file picker are locked while their text is read, so that the
-// answer, and the format it sets, are for the text still in the box. The request that locked
-// them unlocks them: an older one finishing late leaves the lock to the newer.
+// The box, the format, "Whole sentences" and the file picker are locked while their text is
+// read, so that the answer, and the format it sets, are for the text and the choices still
+// shown. The request that locked them unlocks them: an older one finishing late leaves the
+// lock to the newer.
 let lockedBy = 0;
+const LOCKED = ["highlight", "store", "story-file", "story-format", "story-whole"];
 
 function lock(ticket) {
   lockedBy = ticket;
-  for (const id of ["highlight", "store", "story-file", "story-format"]) $(id).disabled = true;
+  for (const id of LOCKED) $(id).disabled = true;
   $("story-text").readOnly = true;
 }
 
 function unlock(ticket) {
   if (ticket !== lockedBy) return;
   lockedBy = 0;
-  for (const id of ["highlight", "store", "story-file", "story-format"]) $(id).disabled = false;
+  for (const id of LOCKED) $(id).disabled = false;
   $("story-text").readOnly = false;
 }
 
@@ -262,9 +264,16 @@ function plural(count, noun) {
   return count + " " + noun + (count === 1 ? "" : "s");
 }
 
+// The bullets are cut to the editors' length unless "Whole sentences" is checked. Like the
+// format, the field is sent only when it is not the API's default, and only to the endpoints
+// that write bullets: /v1/figures takes no such field.
+function bullets(body) {
+  return $("story-whole").checked ? { ...body, compress: false } : body;
+}
+
 async function read(body) {
   const [story, figures] = await Promise.all([
-    api("POST", "/v1/highlights", body),
+    api("POST", "/v1/highlights", bullets(body)),
     api("POST", "/v1/figures", body),
   ]);
   return { ...story, figures: figures.figures };
@@ -296,7 +305,7 @@ async function store() {
   lock(mine);
   say($("status"), "Reading and storing the story…");
   try {
-    const stored = await api("POST", "/v1/stories", body);
+    const stored = await api("POST", "/v1/stories", bullets(body));
     if (mine === asked) {
       show(stored.story, "stored as #" + stored.id);
       readAs(stored.story.format);
