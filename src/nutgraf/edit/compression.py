@@ -116,6 +116,8 @@ class _Context:
     """What the features read of a story: which sentences and bullets hold which words."""
 
     def __init__(self, story: Story, bullets: Sequence[str]) -> None:
+        self.quotes = quotations(story.text)
+        """The story's quotations: one opened in an earlier sentence may hold a bullet's words."""
         words = [content_words(s.text) for s in story.sentences]
         self.spread = Counter(w for sentence in words for w in sentence)
         lead = [w for s, w in zip(story.sentences, words, strict=True) if 0 <= s.position < 3]
@@ -138,7 +140,12 @@ def cuts(
     context: _Context,
 ) -> list[Cut]:
     """Return the units of a bullet's sentence inside its ``kept`` ranges, with features."""
-    units = deletable(doc, quotations(sentence.text))
+    quotes = [
+        (max(a, sentence.start) - sentence.start, min(b, sentence.end) - sentence.start)
+        for a, b in context.quotes
+        if a < sentence.end and sentence.start < b
+    ]
+    units = deletable(doc, quotes)
     found: list[Cut] = []
     for unit in units:
         start, end = sentence.start + unit.start, sentence.start + unit.end

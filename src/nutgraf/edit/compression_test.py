@@ -5,7 +5,7 @@ import pytest
 from numpy.typing import NDArray
 
 from nutgraf import pipeline
-from nutgraf.edit import compression
+from nutgraf.edit import compression, train
 from nutgraf.edit.cuts import Piece, pieces_of
 from nutgraf.errors import ModelError
 from nutgraf.read import ingest, sentences
@@ -60,6 +60,16 @@ def test_no_unit_goes_when_no_gain_is_expected() -> None:
     assert cut == [pieces for _, pieces in bullets[0]]
 
 
+def test_a_quotation_opened_in_an_earlier_sentence_keeps_its_words() -> None:
+    text = (
+        'The BBC said: "We have suspended the presenter after the incident on Monday. The show'
+        ' will not be broadcast this Sunday in Britain." The presenter has not commented.'
+    )
+    story = sentences.split(Story(text))
+    cut = compression.shorten([story], _bullets(story), _Fixed(1.0))[0]
+    assert pieces_of(story, cut[1]) == story.sentences[1].text
+
+
 def test_no_cut_leaves_two_marks_together() -> None:
     text = (
         "Baines, of Arnold, was given a 26-week prison sentence, suspended for two years, on"
@@ -104,5 +114,9 @@ def test_the_packaged_model_shortens_bullets_and_no_compress_keeps_sentences_who
     )
     for short, long in zip(cut.highlights, whole.highlights, strict=True):
         sentence = cut.sentences[short.sentences[0]]
-        assert all(sentence.start <= a < b <= sentence.end for a, b in short.spans[-1:])
+        assert all(sentence.start <= a < b <= sentence.end for a, b in short.spans)
         assert len(short.text.split()) <= len(long.text.split())
+        # the words are the spans', with nothing between them but what the editing inserts
+        pieces = train._pieces(cut, short)
+        assert pieces_of(cut, pieces) == short.text
+        assert {p for p in pieces if isinstance(p, str)} <= {" says", " say"}

@@ -11,13 +11,15 @@ dependency parse of one sentence, in both forms of the data:
 * a later verb of a coordination with its conjunction ("and raise the estate tax");
 * parentheticals, in brackets or between dashes.
 
-A unit never holds what a bullet must keep (:func:`_may_go`): the main verb and its subject, a
-negation or a hedge ("reportedly"), a figure or its qualifier ("at least"), a reporting verb or
-"according to" (the attribution), a condition ("if ..."), or any word of a quotation, which a
-bullet quotes whole or not at all. A coordinated noun never goes ("John and Mary were"), nor a
+A unit never holds what a bullet must keep (:func:`_must_stay`, :func:`_hangs_right`): the
+main verb and its subject, a negation or a hedge ("reportedly", "nowhere"), a figure or its
+qualifier ("at least"), a reporting verb or "according to" (the attribution), a condition
+("if ..."), or any word of a quotation (in single marks, or in the ``quotes`` the caller
+gives: the story's, since a quotation may open in an earlier sentence), which a bullet quotes
+whole or not at all. A coordinated noun never goes ("John and Mary were"), nor a
 phrase of a noun ("the war in Syria"), where the cut would break agreement or the fact.
 
-Which units go is :mod:`nutgraf.edit.compress`'s question; this module only proposes, and says
+Which units go is :mod:`nutgraf.edit.compression`'s question; this module only proposes, and says
 what each cut removes: the unit with the comma, dash or space that sets it off, so the sentence
 left reads and is spaced as before.
 
@@ -59,6 +61,7 @@ _SET_OFF_ONLY = frozenset({"appos", "relcl", "advcl", "acl"})
 close appositive ("the rapper Drake") is part of the fact."""
 
 _OF_VERBS = frozenset({"VERB", "AUX"})
+_NOUNS = frozenset({"NOUN", "PROPN"})
 """Parts of speech a modifier or a conjunct must hang from to go: a clause's, not a noun's."""
 
 _COMMAS = (",", *lexicon.DASHES)
@@ -88,7 +91,7 @@ _SUBJECTS = frozenset({*lexicon.SUBJECT_DEPS, "expl", "csubj", "csubjpass"})
 _KEPT = frozenset(
     """not never no n't nor neither reportedly allegedly apparently possibly probably perhaps
     maybe likely unlikely only just almost nearly about around roughly approximately some more
-    less least most home back away out up down off""".split()
+    less least most home back away out up down off nowhere nothing none nobody without""".split()
 )
 """Words that qualify a fact, so a unit holding one stays: negations, hedges ("reportedly"),
 a figure's qualifiers ("almost", "only"), and the adverbs of a phrasal verb ("stepped down",
@@ -146,11 +149,18 @@ def deletable(doc: Doc, quotes: Sequence[tuple[int, int]] = ()) -> list[Unit]:
             if not conjunctions:
                 continue
             left = min(left, conjunctions[-1].i)
-        set_off = left > 1 and doc[left - 1].text in _COMMAS
-        if kind == "modifier" and set_off and right < len(doc) - 1:
-            # a modifier is an aside only between two marks: in "50 years old, regularly
-            # roams" the comma closes what came before
-            set_off = doc[right].text == doc[left - 1].text
+        while right > left + 1 and doc[right - 1].text in _COMMAS:
+            right -= 1  # "... in National Harbor, Maryland," ends before the clause's comma
+        if right < len(doc) and doc[right].pos_ == "PROPN" and doc[right - 1].pos_ in _NOUNS:
+            continue  # the parse split a name from its title: "to defending champion | Matt Every"
+        # an aside is set off by a mark before it and the same mark, or the sentence's end,
+        # after it; in "50 years old, regularly roams" or "-- who lost to Every by one
+        # stroke --" the unit is not the whole aside
+        set_off = (
+            left > 1
+            and doc[left - 1].text in _COMMAS
+            and (all(t.is_punct for t in doc[right:]) or doc[right].text == doc[left - 1].text)
+        )
         if token.dep_ in _SET_OFF_ONLY and not set_off:
             continue
         unit = _unit(doc, token, left, right, kind, set_off)

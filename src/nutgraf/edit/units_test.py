@@ -49,6 +49,16 @@ def test_a_clause_after_an_aside_keeps_its_comma_and_a_hyphenated_word_stays_who
     assert not any("so" in unit for unit in _cuts("these so - called subjects help pupils a lot ."))
 
 
+def test_a_modifier_ends_before_the_comma_that_closes_its_clause() -> None:
+    cuts = _cuts(
+        "When Bush spoke at the conference in National Harbor, Maryland, the hopeful did"
+        " better than expected."
+    )
+    assert cuts[" at the conference in National Harbor, Maryland"] == (
+        "When Bush spoke, the hopeful did better than expected."
+    )
+
+
 def test_the_tokenized_form_is_cut_with_single_spaces() -> None:
     text = "on monday , rebels attacked the town , which lies north of homs , after a long siege ."
     for left in _cuts(text).values():
@@ -87,6 +97,9 @@ def test_the_tokenized_form_is_cut_with_single_spaces() -> None:
         # a phrasal verb's adverb, and the one word of a verb that is not the main one
         ("The chairman stepped down after the vote in the city on Monday.", "down"),
         ("Speaking to reporters, the coach said the team had played well.", "to reporters"),
+        # a negation that is not "not", and half of an aside
+        ("The expat oil workers had nowhere in Abu Dhabi to play football.", "nowhere"),
+        ("The Swede -- who lost to the champion by one stroke -- was angry on Monday.", "who"),
     ],
 )
 def test_what_a_bullet_must_keep_is_never_in_a_unit(text: str, kept: str) -> None:
