@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from nutgraf import lexicon, nlp, pipeline
 from nutgraf.edit.compression import Cut, story_cuts, without
-from nutgraf.edit.cuts import Piece, pieces_of
+from nutgraf.edit.cuts import Piece, pieces_of, pieces_of_highlight
 from nutgraf.read import ingest
 from nutgraf.rouge import Reference, rouge_tokens, score
 from nutgraf.select.models import load_selector
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         pipeline.annotate(whole, selector, compress=False)
         pipeline.annotate(cut, selector)
         bullets: list[list[tuple[int, Sequence[Piece]]]] = [
-            [(h.sentences[0], list(h.spans)) for h in s.highlights] for s in whole
+            [(h.sentences[0], pieces_of_highlight(s, h)) for h in s.highlights] for s in whole
         ]
         for story, after, own, found in zip(
             whole, cut, bullets, story_cuts(whole, bullets), strict=True

@@ -5,8 +5,8 @@ import pytest
 from numpy.typing import NDArray
 
 from nutgraf import pipeline
-from nutgraf.edit import compression, train
-from nutgraf.edit.cuts import Piece, pieces_of
+from nutgraf.edit import compression
+from nutgraf.edit.cuts import Piece, pieces_of, pieces_of_highlight
 from nutgraf.errors import ModelError
 from nutgraf.read import ingest, sentences
 from nutgraf.story import Story
@@ -117,6 +117,6 @@ def test_the_packaged_model_shortens_bullets_and_no_compress_keeps_sentences_who
         assert all(sentence.start <= a < b <= sentence.end for a, b in short.spans)
         assert len(short.text.split()) <= len(long.text.split())
         # the words are the spans', with nothing between them but what the editing inserts
-        pieces = train._pieces(cut, short)
+        pieces = pieces_of_highlight(cut, short)
         assert pieces_of(cut, pieces) == short.text
         assert {p for p in pieces if isinstance(p, str)} <= {" says", " say"}

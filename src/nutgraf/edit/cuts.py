@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 
 from nutgraf import lexicon
-from nutgraf.story import Casing, Sentence, Story
+from nutgraf.story import Casing, Highlight, Sentence, Story
 
 Piece = tuple[int, int] | str
 """A piece of a bullet: a ``(start, end)`` range of :attr:`Story.text`, or an inserted string."""
@@ -201,6 +201,33 @@ def pieces_of(story: Story, pieces: Sequence[Piece]) -> str:
     ):
         text = text[0].upper() + text[1:]
     return text
+
+
+def pieces_of_highlight(story: Story, highlight: Highlight) -> list[Piece]:
+    """Return the pieces a bullet was written from: its spans and the strings between them.
+
+    The inverse of writing a bullet (:func:`pieces_of`, :func:`merged`), for callers that
+    hold only the :class:`Highlight`, as training and the compression bench do.
+
+    The editing stage inserts " says" after a moved source and a possessive after a name;
+    they are what the text holds between its spans, and inference sees them, so the labels
+    and features read them too. A cased bullet's first letter may be upper-cased, so the
+    spans are found regardless of case.
+    """
+    pieces: list[Piece] = []
+    text = highlight.text.lower()
+    at = 0
+    for start, end in highlight.spans:
+        found = text.find(story.text[start:end].lower(), at)
+        if found < 0:  # not as the editing writes bullets: the spans alone
+            return list(highlight.spans)
+        if found > at:
+            pieces.append(highlight.text[at:found])
+        pieces.append((start, end))
+        at = found + end - start
+    if at < len(text):
+        pieces.append(highlight.text[at:])
+    return pieces
 
 
 def merged(pieces: Sequence[Piece]) -> tuple[tuple[int, int], ...]:

@@ -23,11 +23,11 @@ from tqdm import tqdm
 
 from nutgraf.edit.bullets import edit
 from nutgraf.edit.compression import CompressionModel, default_path, story_cuts, without
-from nutgraf.edit.cuts import Piece, pieces_of
+from nutgraf.edit.cuts import pieces_of, pieces_of_highlight
 from nutgraf.read import ingest, sentences
 from nutgraf.select.models import load_selector
 from nutgraf.select.train import other_form
-from nutgraf.story import Highlight, Story
+from nutgraf.story import Story
 
 BATCH = 500
 """Stories annotated and parsed together while the examples are built."""
@@ -35,30 +35,6 @@ BATCH = 500
 
 def _log(message: str) -> None:
     print(f"[nutgraf train-compression] {message}", file=sys.stderr, flush=True)
-
-
-def _pieces(story: Story, highlight: Highlight) -> list[Piece]:
-    """Return the pieces a bullet was written from: its spans and the strings between them.
-
-    The editing stage inserts " says" after a moved source and a possessive after a name;
-    they are what the text holds between its spans, and inference sees them, so the labels
-    and features read them too. A cased bullet's first letter may be upper-cased, so the
-    spans are found regardless of case.
-    """
-    pieces: list[Piece] = []
-    text = highlight.text.lower()
-    at = 0
-    for start, end in highlight.spans:
-        found = text.find(story.text[start:end].lower(), at)
-        if found < 0:  # not as the editing writes bullets: the spans alone
-            return list(highlight.spans)
-        if found > at:
-            pieces.append(highlight.text[at:found])
-        pieces.append((start, end))
-        at = found + end - start
-    if at < len(text):
-        pieces.append(highlight.text[at:])
-    return pieces
 
 
 def examples(stories: Sequence[Story]) -> tuple[NDArray[np.float32], NDArray[np.float64]]:
@@ -72,7 +48,10 @@ def examples(stories: Sequence[Story]) -> tuple[NDArray[np.float32], NDArray[np.
     selector = load_selector()
     selector.annotate(stories)
     edit(stories, selector, compress=False)
-    bullets = [[(h.sentences[0], _pieces(story, h)) for h in story.highlights] for story in stories]
+    bullets = [
+        [(h.sentences[0], pieces_of_highlight(story, h)) for h in story.highlights]
+        for story in stories
+    ]
     rows: list[tuple[float, ...]] = []
     gains: list[float] = []
     for story, own, found in zip(stories, bullets, story_cuts(stories, bullets), strict=True):
