@@ -108,6 +108,13 @@ def test_unknown_input_format_is_a_user_error() -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_story_with_no_bullets_says_why_rather_than_print_nothing() -> None:
+    foreign = ["highlights", "--any-language", str(FIXTURES / "page_ru_skyrim_speed.html")]
+    result = runner.invoke(app, foreign)
+    assert result.exit_code == 2 and not result.stdout
+    assert "no sentence of the story can stand as a highlight" in _one_error_line(result)
+
+
 def test_batch_reports_bad_lines_and_writes_the_rest(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["batch", str(FIXTURES / "cli_corpus.jsonl"), "--out", str(out)])

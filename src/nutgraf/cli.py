@@ -152,6 +152,23 @@ def _user_errors() -> Iterator[None]:
         _fail(f"{where}{error.strerror or error}")
 
 
+def _no_highlights(file: str, story: Story, input_format: str | None) -> None:
+    """Raise the error that says why a story gave no bullets, rather than print nothing."""
+    from nutgraf.errors import NoHighlightsError
+    from nutgraf.read import ingest
+
+    looks = ingest.detect_format(story.text)
+    hint = (
+        f"; it looks like HTML, read as {input_format}: give --input-format html or leave it out"
+        if input_format not in (None, "html") and looks == "html"
+        else "; give the text of a news story in English"
+    )
+    raise NoHighlightsError(
+        f"{'stdin' if file == '-' else file}: no sentence of the story can stand as a highlight "
+        f"({len(story.sentences)} sentences read){hint}"
+    )
+
+
 def _echo_json(data: object) -> None:
     """Print ``--json`` output: indented, with text as it is rather than escaped to ASCII."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -201,6 +218,8 @@ def highlights_command(
         pipeline.process(
             story, model=model, figures="bullets" if as_json else None, compress=compress
         )
+        if not story.highlights and not as_json:  # --json says so itself: "highlights": []
+            _no_highlights(file, story, input_format)
     if as_json:
         _echo_json(render.story_json(story))
     else:

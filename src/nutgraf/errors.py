@@ -52,5 +52,9 @@ class NoArticleError(NutgrafError):
     """A web page gives too little article text to trust: a teaser, a gallery, a page of links."""
 
 
+class NoHighlightsError(NutgrafError):
+    """No sentence of the story can stand as a highlight: the text is no English news prose."""
+
+
 class LanguageError(NutgrafError):
     """The story is not in English, the one language nutgraf reads."""

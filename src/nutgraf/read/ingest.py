@@ -526,11 +526,11 @@ def _parse_jsonl(text: str, where: str, any_language: bool) -> Story:
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":
             raise InputFormatError(
-                f"{where}: holds more than one JSON record; read() takes one story, read a "
-                "corpus with nutgraf.read.ingest.iter_jsonl"
+                f"{where}: holds more than one JSON record, where one story was expected; "
+                "run a corpus with `nutgraf batch` (in Python, nutgraf.read.ingest.iter_jsonl)"
             ) from None
         raise InputFormatError(
-            f"{where}: not valid JSON ({error.msg} at line {error.lineno}, column "
+            f"{where}: not valid JSON ({_json_problem(error)} at line {error.lineno}, column "
             f"{error.colno}); fix the record or give the story as plain text"
         ) from None
     return from_record(_object(record, where), where, any_language=any_language)
@@ -558,17 +558,24 @@ def parse_line(raw: bytes, where: str, *, any_language: bool = False) -> Story |
     and go on with the next.
     """
     try:
-        return from_record(_object(json.loads(raw), where), where, any_language=any_language)
+        record = json.loads(raw.rstrip(b"\r\n"))  # the newline is no part of the record
+        return from_record(_object(record, where), where, any_language=any_language)
     except UnicodeDecodeError as error:
         return DecodeError(
             f"{where}: not valid UTF-8 at byte {error.start} of the line; re-save the file as UTF-8"
         )
     except json.JSONDecodeError as error:
         return InputFormatError(
-            f"{where}: not valid JSON ({error.msg} at column {error.colno}); fix or remove the line"
+            f"{where}: not valid JSON ({_json_problem(error)} at column {error.colno}); "
+            "fix or remove the line"
         )
     except NutgrafError as error:
         return error
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """Return the decoder's message without its own trailing "at" ("... starting at")."""
+    return error.msg.removesuffix(" at")
 
 
 def _object(value: object, where: str) -> dict[str, object]:
@@ -616,7 +623,10 @@ def _existing_file(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a :class:`Path`, or raise a message about what is wrong with it."""
     file = Path(path)
     if file.is_dir():
-        raise MissingInputError(f"{file} is a directory; give one story file (or a .jsonl corpus)")
+        raise MissingInputError(
+            f"{file} is a directory; give one story file, or run a folder or a .jsonl corpus "
+            "with `nutgraf batch`"
+        )
     if not file.is_file():
         raise MissingInputError(f"{file}: no such file; check the path")
     return file

@@ -202,6 +202,14 @@ def test_jsonl_read_refuses_several_records() -> None:
         ingest.read('{"article": "A."}\n{"article": "B."}\n', "jsonl")
 
 
+def test_truncated_line_names_its_problem_once() -> None:
+    # the line's newline is no part of the record: the problem is the unclosed string, and
+    # the decoder's own trailing "at" is not said twice
+    error = ingest.parse_line(b'{"id": "x", "article": "The council met\n', "line 3")
+    assert isinstance(error, InputFormatError)
+    assert "(Unterminated string starting at column 24)" in str(error)
+
+
 def test_jsonl_unknown_casing_is_refused() -> None:
     with pytest.raises(InputFormatError, match='unknown "format"'):
         ingest.from_record({"article": "A.", "format": "shouting"}, "row 1")

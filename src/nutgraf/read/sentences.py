@@ -26,6 +26,9 @@ The rules, cased text (:attr:`Casing.CASED`):
   (``U.S.``, ``a.m.``, ``Inc.``, ``Jr.``, single initials as in ``J.K. Rowling``) end it only
   when the next word is one that starts sentences (``The``, ``He``, ``But``...): ``the U.S.
   Army`` stays whole, ``in the U.S. He said`` splits.
+* A period with no space after it ends a sentence where a word of three lower-case letters or
+  more comes before it and a capitalized word after (``a chief physician.Police arrested``):
+  saved pages lose the space between paragraphs. Decimals, ``U.S.Army`` and ``Mr.Smith`` stay.
 * A newline always ends a sentence: ingest gives one paragraph per line, so hard-wrapped text
   should be unwrapped first.
 * A dateline at the start of a paragraph (``(CNN)``, ``LONDON, England (CNN) --``,
@@ -70,8 +73,12 @@ Splitter = Callable[[str], list[tuple[int, int]]]
 # Quotation marks of cased text that open or close a sentence, guillemets too.
 _OPENING_QUOTES = lexicon.OPENING_QUOTE_CHARS + lexicon.GUILLEMETS[0]
 _CLOSING_QUOTES = lexicon.CLOSING_QUOTE_CHARS + lexicon.GUILLEMETS[1]
-_CASED_END = re.compile(rf"(?<![.?!\u2026])[.?!\u2026]++[{_CLOSING_QUOTES})\]]*+(?=\s)")
-_NEXT_START = re.compile(rf"\s+([{_OPENING_QUOTES}(\[]*+)(\S{{0,24}})")
+_CASED_END = re.compile(
+    rf"(?<![.?!\u2026])[.?!\u2026]++[{_CLOSING_QUOTES})\]]*+(?=\s)"
+    # a page that left out the space: "a chief physician.Police arrested"
+    r"|(?<=[a-z]{3})\.(?=[A-Z][a-z]+\s)"
+)
+_NEXT_START = re.compile(rf"\s*([{_OPENING_QUOTES}(\[]*+)(\S{{0,24}})")
 _TOKEN_BEFORE = re.compile(r"\S{1,40}$")
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
 _OPENERS = _OPENING_QUOTES + "(["

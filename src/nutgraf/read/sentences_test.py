@@ -550,3 +550,12 @@ def test_news_sentences_are_never_cut() -> None:
 def test_words_apart_by_any_space_are_counted() -> None:
     story = split(Story(text="word\u00a0" * 100 + "word\tword " * 20))
     assert max(len(s.text.split()) for s in story.sentences) <= MAX_WORDS
+
+
+def test_a_period_with_no_space_ends_a_sentence_between_words() -> None:
+    text = "He worked as a chief physician.Police arrested a man. The U.S.Army paid 3.5 million."
+    assert [text[s:e] for s, e in split_text(text)] == [
+        "He worked as a chief physician.",
+        "Police arrested a man.",
+        "The U.S.Army paid 3.5 million.",
+    ]
