@@ -578,8 +578,19 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
 
 
 def _is_identifier(doc: Doc, start: int) -> bool:
-    """Return a number right after the noun it names ("Flight 9525", "Article 4", "page 23")."""
+    """Return whether a number names rather than counts.
+
+    It follows the noun it names ("Flight 9525", "Article 4", "page 23"), or a hyphen joins it
+    to a code or a name ("A350-900", "F-16", "COVID-19").
+    """
     token = doc[start]
+    text = doc.text
+    at = token.idx
+    if at >= 2 and text[at - 1] == "-" and text[at - 2].isalnum():
+        code = text[: at - 1].split()[-1]  # the word the hyphen joins: "A350", "F", "COVID"
+        named = code[:1].isupper() or any(c.isdigit() for c in code)  # not "over-50"
+        if named and any(c.isalpha() for c in code):
+            return True
     head = token.head
     return (
         start >= 1
