@@ -240,6 +240,19 @@ def is_furniture(line: str) -> bool:
     )
 
 
+def is_label(line: str) -> bool:
+    """Whether a line is shaped as a label: short, with no sentence-final punctuation.
+
+    Before a story's first sentence such a line is a headline, kicker, byline or dateline.
+
+    >>> is_label("Storm knocks out power to 200,000 homes in Oregon")
+    True
+    >>> is_label("A storm knocked out power to 200,000 homes on Monday.")
+    False
+    """
+    return _END.search(line) is None and len(_words(line)) <= _MAX_LABEL_WORDS
+
+
 def _article(lines: list[_Line], meta: _Metadata) -> Article:
     """Join the lines into the story's text and keep the spans of the story's own lines.
 
@@ -255,7 +268,7 @@ def _article(lines: list[_Line], meta: _Metadata) -> Article:
     start = 0
     for i, line in enumerate(lines):
         end = start + len(line.text)
-        label = i < first and not _ends(line) and len(_words(line.text)) <= _MAX_LABEL_WORDS
+        label = i < first and is_label(line.text)
         if not label and _is_story_line(line, headlines):
             body.append((start, end))
         start = end + 1

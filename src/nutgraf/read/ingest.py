@@ -139,7 +139,8 @@ def read(
     'Hello there.'
 
     Args:
-        source: The story. Bytes are decoded as UTF-8 (a byte-order mark is fine).
+        source: The story. Bytes are decoded as UTF-8 (a byte-order mark is fine), once
+            gunzipped if they are gzip-compressed (``zcat``-less stdin).
         input_format: One of :data:`FORMATS`; ``None`` detects it with :func:`detect_format`.
             For ``"jsonl"`` the source is one JSON object.
         where: How messages name the input (a path, a line number).
@@ -157,6 +158,8 @@ def read(
         NoArticleError: an HTML page with too little article text to trust.
 
     """
+    if isinstance(source, bytes) and source.startswith(_GZIP_MAGIC):
+        source = _gunzip(source, where)
     text = _decode(source, where) if isinstance(source, bytes) else _check_text(source, where)
     return _parse(text, input_format or detect_format(text), where, any_language)
 
@@ -286,8 +289,8 @@ def from_record(record: dict[str, object], where: str, *, any_language: bool = F
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             raise InputFormatError(
-                f'{where}: field "{key}" is a {type(value).__name__}, not a string; '
-                "write it as a JSON string"
+                f'{where}: field "{key}" is {_JSON_KINDS.get(type(value), "not text")}, not a '
+                "string; write it as a JSON string"
             )
         fields[key] = value
     article = fields["article"]
@@ -387,13 +390,24 @@ def _parse_plain(text: str, where: str) -> Story:
 
     Text pasted from a web page brings its "READ MORE: ..." and sign-up lines along
     (:func:`nutgraf.read.html.is_furniture`); those are left out of the body, as they are when
-    the page is read whole. A story on one line is all body: a whole story is no such line.
+    the page is read whole. So are the labels before the first line that ends as a sentence
+    (:func:`nutgraf.read.html.is_label`), as on a page: the first of them is the headline a
+    paste brings along. A story on one line is all body: a whole story is no such line.
     """
     lines = _lines(text)
+    title = None
     if len(lines) > 1:
         lines = [span for span in lines if not html.is_furniture(text[span[0] : span[1]])]
+        first = next((i for i, (s, e) in enumerate(lines) if not html.is_label(text[s:e])), 0)
+        if first:
+            title = text[lines[0][0] : lines[0][1]]
+            lines = lines[first:]
     return Story(
-        text=text, body=_nonempty(lines, where), source_format="plain", casing=detect_casing(text)
+        text=text,
+        body=_nonempty(lines, where),
+        title=title,
+        source_format="plain",
+        casing=detect_casing(text),
     )
 
 
@@ -630,6 +644,16 @@ def _existing_file(path: str | os.PathLike[str]) -> Path:
     if not file.is_file():
         raise MissingInputError(f"{file}: no such file; check the path")
     return file
+
+
+_JSON_KINDS = {
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "an object",
+}
+"""What a JSON value other than a string is, as a message names it."""
 
 
 def _decode(data: bytes, where: str) -> str:

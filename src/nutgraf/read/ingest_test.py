@@ -232,7 +232,7 @@ def _check_corpus(results: list[tuple[int, Story | NutgrafError]]) -> None:
         5: (InputFormatError, "a JSON list"),
         6: (InputFormatError, 'no "article"'),
         7: (EmptyStoryError, '"article" is empty'),
-        8: (InputFormatError, 'field "id" is a int'),
+        8: (InputFormatError, 'field "id" is a number'),
     }
     for number, (kind, message) in expected_errors.items():
         error = by_line[number]
@@ -441,3 +441,24 @@ def test_plain_text_leaves_out_the_lines_a_page_says_of_itself() -> None:
 def test_a_story_on_one_line_is_all_body() -> None:
     text = "Click here to subscribe, the sign said, and thousands of readers did so on Monday."
     assert ingest.read(text).body == [(0, len(text))]
+
+
+def test_gzip_bytes_are_read_as_the_text_they_hold() -> None:
+    text = "Rain fell on Monday. Fans left early."
+    assert ingest.read(gzip.compress(text.encode()), where="stdin").text == text
+
+
+def test_a_pasted_headline_is_the_title_not_a_sentence() -> None:
+    pasted = (
+        "Storm knocks out power to 200,000 homes in Oregon\n\nBy Jane Smith, CNN\n\n"
+        "A winter storm knocked out power to 200,000 homes on Monday, officials said.\n"
+        "Crews worked through the night.\n"
+    )
+    story = ingest.read(pasted, "plain")
+    assert story.title == "Storm knocks out power to 200,000 homes in Oregon"
+    assert _body(story) == [
+        "A winter storm knocked out power to 200,000 homes on Monday, officials said.",
+        "Crews worked through the night.",
+    ]
+    plain = ingest.read("Rain fell on Monday.\nFans left early.\n", "plain")
+    assert plain.title is None and _body(plain) == ["Rain fell on Monday.", "Fans left early."]
