@@ -17,7 +17,10 @@ qualifier ("at least"), a reporting verb or "according to" (the attribution), a 
 ("if ..."), or any word of a quotation (in single marks, or in the ``quotes`` the caller
 gives: the story's, since a quotation may open in an earlier sentence), which a bullet quotes
 whole or not at all. A coordinated noun never goes ("John and Mary were"), nor a
-phrase of a noun ("the war in Syria"), where the cut would break agreement or the fact.
+phrase of a noun ("the war in Syria"), where the cut would break agreement or the fact, nor
+a verb's goal when it is all the verb says after itself ("he drove to a church"), a clause
+after the comma that closes an aside ("was, in fact, working"), or a fronted phrase the
+parse ended before its comma.
 
 Which units go is :mod:`nutgraf.edit.compression`'s question; this module only proposes, and says
 what each cut removes: the unit with the comma, dash or space that sets it off, so the sentence
@@ -84,6 +87,12 @@ _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
 _COPULAS = frozenset("be seem become look appear remain sound feel".split())
 """Verbs whose prepositional phrase or adverb may be their complement ("seems like ...",
 "were aboard"), not a modifier."""
+
+_GOALS = frozenset("to into onto toward towards".split())
+"""Prepositions of where to: a verb of motion's goal, its point."""
+
+_COMPLEMENTS = frozenset({"dobj", "attr", "acomp", "oprd", "ccomp", "xcomp", "dative", "prt"})
+"""Labels of what completes a verb, so that its prepositional phrase is only a modifier."""
 
 _SUBJECTS = frozenset({*lexicon.SUBJECT_DEPS, "expl", "csubj", "csubjpass"})
 """Labels of a clause's subject, the expletive "there"/"it" and clausal subjects included."""
@@ -160,6 +169,7 @@ def deletable(doc: Doc, quotes: Sequence[tuple[int, int]] = ()) -> list[Unit]:
             left > 1
             and doc[left - 1].text in _COMMAS
             and (all(t.is_punct for t in doc[right:]) or doc[right].text == doc[left - 1].text)
+            and not _closes_aside(doc, left - 1)
         )
         if token.dep_ in _SET_OFF_ONLY and not set_off:
             continue
@@ -204,12 +214,37 @@ def _hangs_right(token: Token) -> bool:
             and (token.dep_ != "npadvmod" or any(t.lower_ in WHEN for t in token.subtree))
             and (token.dep_ != "prep" or any(c.dep_ in ("pobj", "pcomp") for c in token.children))
             and (head.dep_ == "ROOT" or len(list(head.children)) > 1)
+            and not _completes(token)
         )
     if token.dep_ == "conj":
         return token.pos_ in _OF_VERBS and token.head.pos_ in _OF_VERBS
     if token.dep_ == "advcl":
         return not any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in token.children)
     return True
+
+
+def _completes(token: Token) -> bool:
+    """Whether a phrase of where to is all its verb says after itself, and so its point.
+
+    "he drove to a church parking lot" is no fact as "he drove", nor "was taken to hospital"
+    as "was taken": such a phrase stays when it is the only word after a verb with no object
+    or complement. Other phrases are the verb's modifiers ("when Bush spoke at the
+    conference").
+    """
+    if token.dep_ != "prep" or token.lower_ not in _GOALS:
+        return False
+    after = [c for c in token.head.rights if not c.is_punct]
+    return after == [token] and not any(c.dep_ in _COMPLEMENTS for c in token.head.children)
+
+
+def _closes_aside(doc: Doc, mark: int) -> bool:
+    """Whether the comma at ``mark`` closes a short aside opened by a comma before it.
+
+    In "was, in fact, working" the comma before "working" closes ", in fact,": it sets off
+    the aside, not the clause after it, and cutting that clause leaves "was, in fact.".
+    """
+    opened = next((i for i in range(mark - 1, max(-1, mark - 6), -1) if doc[i].text == ","), None)
+    return opened is not None and not any(t.pos_ in _OF_VERBS for t in doc[opened + 1 : mark])
 
 
 def _unit(doc: Doc, token: Token, left: int, right: int, kind: str, set_off: bool) -> Unit | None:
@@ -237,8 +272,11 @@ def _unit(doc: Doc, token: Token, left: int, right: int, kind: str, set_off: boo
         last = doc[right] if closing else doc[right - 1]
         return Unit(_end(doc[left - 2]), last.idx + len(last), kind, left, right)
     if left == 0:
-        # "On Monday, rebels ..." goes with its comma, up to the next word
-        after = right + (right < len(doc) and doc[right].text == ",")
+        # "On Monday, rebels ..." goes with its comma, up to the next word; without the comma
+        # the parse may have ended the phrase too soon ("In a new case | study out Monday, ...")
+        if right >= len(doc) or doc[right].text != ",":
+            return None
+        after = right + 1
         if after >= len(doc) or doc[after].is_punct:
             return None
         return Unit(0, doc[after].idx, kind, left, right)

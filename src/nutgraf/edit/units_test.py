@@ -114,3 +114,22 @@ def test_units_do_not_overlap_and_are_in_text_order() -> None:
     units = deletable(doc)
     assert units
     assert all(a.end <= b.start for a, b in itertools.pairwise(units))
+
+
+def test_cuts_that_would_change_the_fact_are_not_offered() -> None:
+    # a goal that is all a verb says after itself, a clause after an aside's closing comma,
+    # and a fronted phrase the parse ended before its comma (sentences of real pages)
+    assert " to a church parking lot" not in _cuts(
+        "After the fight, he drove to a church parking lot."
+    )
+    assert ", working" not in _cuts(
+        "Noem cited the backlash as proof that efforts to raise awareness around South Dakota's"
+        " methamphetamine crisis was, in fact, working."
+    )
+    assert not any(
+        unit.startswith("In a new case")
+        for unit in _cuts(
+            "In a new case study out Monday, they detail how the man came down with a rare form"
+            " of allergy to the bird feathers that filled his new duvet and pillows."
+        )
+    )

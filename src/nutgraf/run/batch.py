@@ -37,7 +37,8 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -197,35 +198,63 @@ def run_batch(
     }
     selector = selector or load_selector(model=model)  # first: a typo's run leaves no files
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
-    run = _Run(out, folder, fmt, description, restart)
-    finished = run.finished()
-    skipped = sum(counts["rows"] + counts["rejects"] for counts in finished.values())
-    done = rejected = 0
-    total = _total(stories, limit) if progress else None
-    bar = tqdm(
-        total=total,
-        initial=skipped,
-        unit=" stories",
-        disable=not progress,
-        dynamic_ncols=True,
-        smoothing=0.1,
-    )
-    wanted = _Unfinished(partition_size, set(finished))
-    partitions = corpus.partitions(stories.records(wanted, upto=limit), partition_size)
-    state = _Task(selector, compress, figures, input_format, any_language)
-    with bar, runner.connect(workers, dask, state=state) as backend:
-        for index, (rows, rejects) in backend.map(_summarize, partitions):
-            run.save(index, rows, rejects)
-            for reject in rejects:
-                if on_reject is not None:
-                    on_reject(reject)
-            done += len(rows)
-            rejected += len(rejects)
-            bar.update(len(rows) + len(rejects))
-            bar.set_postfix(rejected=rejected, refresh=False)
-    run.finish(rejects_path)
-    seconds = time.perf_counter() - started
-    return BatchSummary(done, skipped, rejected, seconds, out, rejects_path)
+    with _exclusive(out, folder):
+        run = _Run(out, folder, fmt, description, restart)
+        finished = run.finished()
+        skipped = sum(counts["rows"] + counts["rejects"] for counts in finished.values())
+        done = rejected = 0
+        total = _total(stories, limit) if progress else None
+        bar = tqdm(
+            total=total,
+            initial=skipped,
+            unit=" stories",
+            disable=not progress,
+            dynamic_ncols=True,
+            smoothing=0.1,
+        )
+        wanted = _Unfinished(partition_size, set(finished))
+        partitions = corpus.partitions(stories.records(wanted, upto=limit), partition_size)
+        state = _Task(selector, compress, figures, input_format, any_language)
+        with bar, runner.connect(workers, dask, state=state) as backend:
+            for index, (rows, rejects) in backend.map(_summarize, partitions):
+                run.save(index, rows, rejects)
+                for reject in rejects:
+                    if on_reject is not None:
+                        on_reject(reject)
+                done += len(rows)
+                rejected += len(rejects)
+                bar.update(len(rows) + len(rejects))
+                bar.set_postfix(rejected=rejected, refresh=False)
+        run.finish(rejects_path)
+        seconds = time.perf_counter() - started
+        return BatchSummary(done, skipped, rejected, seconds, out, rejects_path)
+
+
+@contextmanager
+def _exclusive(out: Path, folder: bool) -> Iterator[None]:
+    """Hold the output's lock while a run writes it: a second run at once is refused.
+
+    Two runs of one output would write the same parts and state under each other. The lock
+    is the operating system's (filelock), so a killed run leaves none held, and the file is
+    removed when the run ends.
+    """
+    from filelock import FileLock, Timeout
+
+    path = out / f"{_STATE}.lock" if folder else out.with_name(out.name + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise NutgrafError(
+            f"{out}: another nutgraf batch is writing this output now; wait for it to finish, "
+            "or give another output"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+        path.unlink(missing_ok=True)
 
 
 def _is_folder(out_path: str | os.PathLike[str]) -> bool:

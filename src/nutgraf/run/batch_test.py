@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from filelock import FileLock
 
 from nutgraf.errors import DecodeError, NutgrafError
 from nutgraf.read.corpus import Corpus
@@ -83,6 +84,17 @@ def test_two_workers_write_the_same_bytes_as_one(
     assert summary.rejects_path == rejects
     assert out.read_bytes() == single[0].read_bytes()
     assert rejects.read_bytes() == default_rejects_path(single[0]).read_bytes()
+
+
+def test_a_second_run_on_an_output_being_written_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    lock = out.with_name("out.jsonl.lock")
+    refused = pytest.raises(NutgrafError, match="another nutgraf batch is writing this output")
+    with FileLock(lock, timeout=0), refused:  # as a run still writing ``out`` holds it
+        run_batch(CORPUS, out, limit=3, progress=False)
+    assert not work_path(out).exists()
+    run_batch(CORPUS, out, limit=3, progress=False)
+    assert out.is_file() and not lock.exists()
 
 
 def test_limit_stops_at_a_record_number(tmp_path: Path) -> None:
