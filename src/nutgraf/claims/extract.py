@@ -543,17 +543,21 @@ def _is_calendar(doc: Doc, start: int) -> bool:
 
 
 def _is_year(doc: Doc, start: int, end: int) -> bool:
-    token = doc[start]
-    if end != start + 1 or token.shape_ != "dddd":
+    """Tell a year, or a span of years ("from 2010 to 2015"), from "2010 cars"."""
+    span = doc[start:end]
+    years = [t for t in span if t.shape_ == "dddd" and 1800 <= int(t.text) <= 2100]
+    if not years or any(t not in years and t.lower_ not in _YEAR_SPAN_WORDS for t in span):
         return False
-    value = int(token.text)
     nxt = doc[end] if end < len(doc) else None
-    counts_things = nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ == "NNS"
-    return 1800 <= value <= 2100 and not counts_things
+    return not (nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ == "NNS")
+
+
+_YEAR_SPAN_WORDS = frozenset({"to", "and", "through", "until", "-", *lexicon.DASHES})
+"""Words between the years of a span of years."""
 
 
 def _is_age(doc: Doc, start: int, end: int) -> bool:
-    """Tell ages from figures: "John Smith, 29, of London", "aged 29", "at 16", "Pero was 55"."""
+    """Tell ages from figures: "John Smith, 29, of London", "aged 29 and 31", "at 16"."""
     before = doc[start - 1] if start else None
     after = doc[end] if end < len(doc) else None
     bare = after is None or after.is_punct or after.pos_ in ("DET", "ADP", "SCONJ", "CCONJ")
@@ -574,6 +578,9 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
         and (after is None or after.text in (",", *lexicon.CLOSING_PARENTHESES, ".", ";", "and"))
     ):
         return True
+    first = doc[start].head  # "aged 21 and 25": the 25 is an age as the 21 is
+    if doc[start].dep_ == "conj" and first.like_num and first.i < start:
+        return _is_age(doc, first.i, first.i + 1)
     return doc[start].dep_ == "appos" and doc[start].head.pos_ == "PROPN"
 
 

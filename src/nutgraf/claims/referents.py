@@ -38,7 +38,9 @@ LOOKBACK = 3
 """Sentences before a word that may name what it refers to."""
 
 _CUT = frozenset("appos relcl acl advcl punct parataxis".split())
-_CAPITALIZED = re.compile(rf"(?:{lexicon.CAPITALIZED_WORD}\s+){{1,2}}$")
+_CAPITALIZED = re.compile(rf"(?:{lexicon.CAPITALIZED_WORD}[^\S\n]+){{1,2}}$")
+"""One or two capitalized words before a name, on its line: a name never runs across lines
+(a page's "DON'T MISS" line above "China said ..." is no part of China's name)."""
 _ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}\.$")
 """A title or an initial before a name ("Gov.", "Mr.", "N."), whose full stop ends no sentence."""
 

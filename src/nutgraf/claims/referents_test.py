@@ -73,3 +73,10 @@ def test_a_surname_is_named_as_the_story_first_gave_it() -> None:
 def test_same_party_compares_names_by_their_words(a: str, b: str, same: bool) -> None:
     assert same_party(a, b) is same
     assert same_party(b, a) is same
+
+
+def test_a_full_name_never_runs_across_lines() -> None:
+    text = "DON'T MISS\nChina said it was committed to the plan. China said 80 people were killed."
+    story = sentences.split(Story(text=text, body=[(11, len(text))]))
+    referents = Referents(story, Parses(story))
+    assert referents._full_name(1, "China") == "China"
