@@ -694,11 +694,13 @@ def test_every_command_is_listed_and_documented() -> None:
 
 def test_the_choices_and_defaults_help_shows_are_the_librarys() -> None:
     from nutgraf import cli
+    from nutgraf.evaluate import claims as claims_eval
     from nutgraf.run import batch
     from nutgraf.serve import app as service
     from nutgraf.serve import store
 
     assert cli.INPUT_FORMATS == ingest.FORMATS
+    assert tuple(claims_eval.FORMS) == cli.SCORED_FORMS
     assert tuple(models.MODELS) == cli.MODEL_NAMES
     assert cli.PARTITION_SIZE == batch.PARTITION_SIZE
     assert cli.DB_PATH == store.DEFAULT_PATH

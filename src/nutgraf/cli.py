@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 INPUT_FORMATS = ("plain", "page", "story", "html", "jsonl")
 """:data:`nutgraf.read.ingest.FORMATS`."""
+SCORED_FORMS = ("cased", "lowercased", "lowercased-tokenized")
+""":data:`nutgraf.evaluate.claims.FORMS` (the CLI does not import evaluate to build its options)."""
 MODEL_NAMES = ("default", "accurate")
 """:data:`nutgraf.select.models.MODELS`' names."""
 PARTITION_SIZE = 500
@@ -439,7 +441,14 @@ def evaluate_command(
 @click.argument("data", type=_PATH, metavar="DATA")
 @_json_option("Print the scores as JSON.")
 @click.option("--misses", is_flag=True, help="With --json, list every error for analysis.")
-def score_figures_command(data: Path, as_json: bool, misses: bool) -> None:
+@click.option(
+    "--form",
+    type=click.Choice(SCORED_FORMS),
+    default="cased",
+    show_default=True,
+    help="Score the stories in this written form (the annotations are compared lowercased).",
+)
+def score_figures_command(data: Path, as_json: bool, misses: bool, form: str) -> None:
     """Score figure extraction and attribution against annotations (claims GUIDELINES.md).
 
     DATA is annotated stories, as the claims dev set.
@@ -447,7 +456,7 @@ def score_figures_command(data: Path, as_json: bool, misses: bool) -> None:
     from nutgraf.evaluate import claims as claims_eval
 
     with _user_errors():
-        report = claims_eval.score(data, progress=True)
+        report = claims_eval.score(data, form=form, progress=True)
     if as_json:
         _echo_json(report.to_dict(misses=misses))
     else:

@@ -18,7 +18,8 @@ qualifier ("at least"), a reporting verb or "according to" (the attribution), a 
 gives: the story's, since a quotation may open in an earlier sentence), which a bullet quotes
 whole or not at all. A coordinated noun never goes ("John and Mary were"), nor a
 phrase of a noun ("the war in Syria"), where the cut would break agreement or the fact, nor
-a verb's goal when it is all the verb says after itself ("he drove to a church"), a clause
+a verb's goal when it is all the verb says after itself ("he drove to a church"), an
+appositive followed by another of the same word ("Washington, DC, United States"), a clause
 after the comma that closes an aside ("was, in fact, working"), or a fronted phrase the
 parse ended before its comma.
 
@@ -173,6 +174,10 @@ def deletable(doc: Doc, quotes: Sequence[tuple[int, int]] = ()) -> list[Unit]:
         )
         if token.dep_ in _SET_OFF_ONLY and not set_off:
             continue
+        if token.dep_ == "appos" and any(
+            c.dep_ == "appos" and c.i > token.i for c in token.head.children
+        ):
+            continue  # one of a run of parts: "Washington, DC, United States" needs them all
         unit = _unit(doc, token, left, right, kind, set_off)
         if unit is not None and left >= bare and token.head.lower_ != "according":
             found.append(unit)

@@ -133,3 +133,8 @@ def test_cuts_that_would_change_the_fact_are_not_offered() -> None:
             " of allergy to the bird feathers that filled his new duvet and pillows."
         )
     )
+
+
+def test_one_of_a_run_of_appositives_stays() -> None:
+    cuts = _cuts("Washington, DC, United States: Getting to the Moon has been done.")
+    assert ", DC," not in cuts

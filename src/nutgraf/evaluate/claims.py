@@ -13,7 +13,7 @@ token F1 of at least 0.5 between the two names, ignoring case and a leading "the
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 from typing import Any
@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from nutgraf import lexicon, pipeline
 from nutgraf.claims.referents import same_party
-from nutgraf.read import ingest
+from nutgraf.read import forms, ingest
 from nutgraf.story import Figure
 
 
@@ -144,13 +144,27 @@ def _annotated(row: Any) -> tuple[str, str, list[GoldFigure]]:
     return str(row["id"]), str(row["article"]), figures
 
 
-def score(path: str | PathLike[str], *, progress: bool = False) -> ClaimsReport:
-    """Extract the figures of every annotated story and score them against the annotations."""
+FORMS: dict[str, Callable[[str], str]] = {
+    "cased": str,
+    "lowercased": str.lower,
+    "lowercased-tokenized": lambda text: forms.tokenize(text).lower(),
+}
+"""The written forms a story may be scored in: as annotated, lowercased, and lowercased in See
+et al.'s tokens. The scorer compares lowercased words, so the annotations stay as written."""
+
+
+def score(
+    path: str | PathLike[str], *, form: str = "cased", progress: bool = False
+) -> ClaimsReport:
+    """Extract the figures of every annotated story, in ``form``, and score them."""
     report = ClaimsReport()
     rows = list(load_gold(path))
+    written = FORMS[form]
     for story_id, article, gold in tqdm(rows, desc="figures", unit="story", disable=not progress):
         story = pipeline.process(
-            ingest.read(article, where=f"{path}:{story_id}"), highlights=False, figures="all"
+            ingest.read(written(article), where=f"{path}:{story_id}"),
+            highlights=False,
+            figures="all",
         )
         sentence_of = {i: s.text for i, s in enumerate(story.sentences)}
         _score_story(report, story_id, gold, story.figures, sentence_of)
