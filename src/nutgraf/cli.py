@@ -163,11 +163,12 @@ def _no_highlights(file: str, story: Story, input_format: str | None) -> None:
     hint = (
         f"; it looks like HTML, read as {input_format}: give --input-format html or leave it out"
         if input_format not in (None, "html") and looks == "html"
-        else "; give the text of a news story in English"
+        else "; a bullet needs a whole sentence of several words in English"
     )
+    read = len(story.sentences)
     raise NoHighlightsError(
         f"{'stdin' if file == '-' else file}: no sentence of the story can stand as a highlight "
-        f"({len(story.sentences)} sentences read){hint}"
+        f"({read} sentence{'' if read == 1 else 's'} read){hint}"
     )
 
 

@@ -370,6 +370,14 @@ def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
             value *= SCALES[nxt]
             end += 1
         elif (
+            nxt == "-"
+            and end + 1 < len(doc)
+            and doc[end + 1].lower_ in SCALES
+            and doc[end + 1].lower_ not in SUFFIXES
+        ):
+            value *= SCALES[doc[end + 1].lower_]  # "one-million riel", "3-million"
+            end += 2
+        elif (
             nxt == "and"
             and end + 1 < len(doc)
             and doc[end + 1].lower_ in UNITS

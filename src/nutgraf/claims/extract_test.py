@@ -149,6 +149,7 @@ def test_a_hyphenated_range_after_between_is_a_figure() -> None:
 
 def test_a_million_is_a_figure() -> None:
     assert [f.value for f in figures("A million people marched on Sunday.")] == [1e6]
+    assert [f.value for f in figures("The fine was one-million riel, they said.")] == [1e6]
 
 
 def test_half_a_million_is_one_figure() -> None:

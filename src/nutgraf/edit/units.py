@@ -20,8 +20,8 @@ whole or not at all. A coordinated noun never goes ("John and Mary were"), nor a
 phrase of a noun ("the war in Syria"), where the cut would break agreement or the fact, nor
 a verb's goal when it is all the verb says after itself ("he drove to a church"), an
 appositive followed by another of the same word ("Washington, DC, United States"), a clause
-after the comma that closes an aside ("was, in fact, working"), or a fronted phrase the
-parse ended before its comma.
+after the comma that closes an aside ("was, in fact, working"), or a fronted phrase without
+a comma after it (the parse may have ended it too soon: "In a new case | study out Monday,").
 
 Which units go is :mod:`nutgraf.edit.compression`'s question; this module only proposes, and says
 what each cut removes: the unit with the comma, dash or space that sets it off, so the sentence
@@ -170,7 +170,7 @@ def deletable(doc: Doc, quotes: Sequence[tuple[int, int]] = ()) -> list[Unit]:
             left > 1
             and doc[left - 1].text in _COMMAS
             and (all(t.is_punct for t in doc[right:]) or doc[right].text == doc[left - 1].text)
-            and not _closes_aside(doc, left - 1)
+            and not (token.dep_ in ("advcl", "acl") and _closes_aside(doc, left - 1))
         )
         if token.dep_ in _SET_OFF_ONLY and not set_off:
             continue
@@ -246,7 +246,9 @@ def _closes_aside(doc: Doc, mark: int) -> bool:
     """Whether the comma at ``mark`` closes a short aside opened by a comma before it.
 
     In "was, in fact, working" the comma before "working" closes ", in fact,": it sets off
-    the aside, not the clause after it, and cutting that clause leaves "was, in fact.".
+    the aside, not the clause after it, and cutting that clause leaves "was, in fact.". Read
+    only before an adverbial clause: before a relative clause or an appositive ("Smith, 45,
+    who lives in Leeds,") the comma sets off both.
     """
     opened = next((i for i in range(mark - 1, max(-1, mark - 6), -1) if doc[i].text == ","), None)
     return opened is not None and not any(t.pos_ in _OF_VERBS for t in doc[opened + 1 : mark])
@@ -277,8 +279,9 @@ def _unit(doc: Doc, token: Token, left: int, right: int, kind: str, set_off: boo
         last = doc[right] if closing else doc[right - 1]
         return Unit(_end(doc[left - 2]), last.idx + len(last), kind, left, right)
     if left == 0:
-        # "On Monday, rebels ..." goes with its comma, up to the next word; without the comma
-        # the parse may have ended the phrase too soon ("In a new case | study out Monday, ...")
+        # "On Monday, rebels ..." goes with its comma, up to the next word; one without a
+        # comma stays ("Last year the firm"), as the parse may have ended it too soon ("In a
+        # new case | study out Monday, ...")
         if right >= len(doc) or doc[right].text != ",":
             return None
         after = right + 1

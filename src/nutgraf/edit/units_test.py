@@ -138,3 +138,9 @@ def test_cuts_that_would_change_the_fact_are_not_offered() -> None:
 def test_one_of_a_run_of_appositives_stays() -> None:
     cuts = _cuts("Washington, DC, United States: Getting to the Moon has been done.")
     assert ", DC," not in cuts
+
+
+def test_a_relative_clause_after_an_age_goes_whole() -> None:
+    cuts = _cuts("Smith, 45, who lives in Leeds, was arrested.")
+    assert cuts[", who lives in Leeds,"] == "Smith, 45 was arrested."
+    assert all("who lives," not in left for left in cuts.values())

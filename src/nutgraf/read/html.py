@@ -195,11 +195,13 @@ def _extraction(trafilatura: Any, page: str, favor: str) -> tuple[Any, Any]:
 
     Links tell the page's lists and cards from prose, but on some pages trafilatura's
     extraction with links loses the text before a link and the space after it ("CNBC
-    reportedthat ...", the sentence's first half gone). When the extraction without links
-    has a tenth more words, its body is taken, unmarked.
+    reportedthat ...", the sentence's first half gone). Where a link is glued to the word after
+    it, the page is extracted again without links, and that body is taken, unmarked, when it
+    has a tenth more words.
     """
-    found = [
-        trafilatura.bare_extraction(
+
+    def extracted(links: bool) -> tuple[Any, Any]:
+        document = trafilatura.bare_extraction(
             page,
             with_metadata=True,
             include_links=links,
@@ -207,16 +209,23 @@ def _extraction(trafilatura: Any, page: str, favor: str) -> tuple[Any, Any]:
             favor_precision=favor == "precision",
             favor_recall=favor == "recall",
         )
-        for links in (True, False)
-    ]
-    bodies = [getattr(document, "body", None) for document in found]
-    words = [
-        len(lexicon.WORD.findall("".join(body.itertext()))) if body is not None else 0
-        for body in bodies
-    ]
-    if words[1] > _LOST_WORDS * words[0]:
-        return found[1], bodies[1]
-    return found[0], bodies[0]
+        return document, getattr(document, "body", None)
+
+    document, body = extracted(True)
+    glued = body is not None and any(
+        (link.text or "")[-1:].isalnum() and (link.tail or "")[:1].isalnum()
+        for link in body.iter(_LINK)
+    )
+    if not glued:
+        return document, body
+    plain, unlinked = extracted(False)
+    if unlinked is not None and _word_count(unlinked) > _LOST_WORDS * _word_count(body):
+        return plain, unlinked
+    return document, body
+
+
+def _word_count(body: Any) -> int:
+    return len(lexicon.WORD.findall("".join(body.itertext())))
 
 
 def is_furniture(line: str) -> bool:

@@ -4,7 +4,8 @@ Five forms, told apart by :func:`detect_format` (from the file name where there 
 the first few kilobytes), so that users never have to say what they are giving:
 
 =========  ======================================================================================
-``plain``  text; every non-blank line is a paragraph of the body.
+``plain``  text; every non-blank line is a paragraph of the body, but a pasted page's own lines
+           and a headline before the first sentence (the title).
 ``page``   a news page saved as text: headline, a video line, the page's own "Story highlights"
            (the reference), a dateline, then the body with related-story links mixed in.
 ``story``  a CNN/DailyMail ``.story`` file: body paragraphs, then ``@highlight`` paragraphs.
@@ -399,7 +400,8 @@ def _parse_plain(text: str, where: str) -> Story:
     if len(lines) > 1:
         lines = [span for span in lines if not html.is_furniture(text[span[0] : span[1]])]
         first = next((i for i, (s, e) in enumerate(lines) if not html.is_label(text[s:e])), 0)
-        if first:
+        opening = text[lines[0][0] : lines[0][1]]
+        if first and not _goes_on(opening, text[lines[1][0] : lines[1][1]]):
             title = text[lines[0][0] : lines[0][1]]
             lines = lines[first:]
     return Story(
@@ -408,6 +410,20 @@ def _parse_plain(text: str, where: str) -> Story:
         title=title,
         source_format="plain",
         casing=detect_casing(text),
+    )
+
+
+def _goes_on(line: str, after: str) -> bool:
+    """Whether a line is the start of a sentence or paragraph the next line carries on.
+
+    Hard-wrapped text ("... in Oregon on" / "Monday, officials said.") and an introduction
+    ("... said on Monday:") are no headline.
+    """
+    words = line.split()
+    return (
+        line.rstrip()[-1:] in (":", ",", ";")
+        or after[:1].islower()
+        or (bool(words) and words[-1] in lexicon.STOP_WORDS)  # "... in Oregon on" / "Monday"
     )
 
 

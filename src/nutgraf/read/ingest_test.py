@@ -462,3 +462,12 @@ def test_a_pasted_headline_is_the_title_not_a_sentence() -> None:
     ]
     plain = ingest.read("Rain fell on Monday.\nFans left early.\n", "plain")
     assert plain.title is None and _body(plain) == ["Rain fell on Monday.", "Fans left early."]
+
+
+def test_a_wrapped_lead_or_an_introduction_is_no_headline() -> None:
+    wrapped = (
+        "A storm cut power to 200,000 homes in Oregon on\nMonday, officials said. Crews left.\n"
+    )
+    assert ingest.read(wrapped, "plain").title is None
+    told = 'The governor issued this statement on Monday:\n"We will rebuild." He left.\n'
+    assert ingest.read(told, "plain").title is None

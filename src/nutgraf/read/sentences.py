@@ -76,7 +76,7 @@ _CLOSING_QUOTES = lexicon.CLOSING_QUOTE_CHARS + lexicon.GUILLEMETS[1]
 _CASED_END = re.compile(
     rf"(?<![.?!\u2026])[.?!\u2026]++[{_CLOSING_QUOTES})\]]*+(?=\s)"
     # a page that left out the space: "a chief physician.Police arrested"
-    r"|(?<=[a-z]{3})\.(?=[A-Z][a-z]+\s)"
+    r"|(?<=[a-z]{3})\.(?!(?:Com|Net|Org|Co)\b)(?=[A-Z][a-z]+\s)"
 )
 _NEXT_START = re.compile(rf"\s*([{_OPENING_QUOTES}(\[]*+)(\S{{0,24}})")
 _TOKEN_BEFORE = re.compile(r"\S{1,40}$")

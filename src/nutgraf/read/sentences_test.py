@@ -553,9 +553,13 @@ def test_words_apart_by_any_space_are_counted() -> None:
 
 
 def test_a_period_with_no_space_ends_a_sentence_between_words() -> None:
-    text = "He worked as a chief physician.Police arrested a man. The U.S.Army paid 3.5 million."
+    text = (
+        "He worked as a chief physician.Police arrested a man. The U.S.Army paid 3.5 million."
+        " Shares of Amazon.Com fell."
+    )
     assert [text[s:e] for s, e in split_text(text)] == [
         "He worked as a chief physician.",
         "Police arrested a man.",
         "The U.S.Army paid 3.5 million.",
+        "Shares of Amazon.Com fell.",
     ]

@@ -198,7 +198,7 @@ def run_batch(
     }
     selector = selector or load_selector(model=model)  # first: a typo's run leaves no files
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(out, folder):
+    with _exclusive(out):
         run = _Run(out, folder, fmt, description, restart)
         finished = run.finished()
         skipped = sum(counts["rows"] + counts["rejects"] for counts in finished.values())
@@ -231,16 +231,16 @@ def run_batch(
 
 
 @contextmanager
-def _exclusive(out: Path, folder: bool) -> Iterator[None]:
+def _exclusive(out: Path) -> Iterator[None]:
     """Hold the output's lock while a run writes it: a second run at once is refused.
 
     Two runs of one output would write the same parts and state under each other. The lock
-    is the operating system's (filelock), so a killed run leaves none held, and the file is
-    removed when the run ends.
+    is the operating system's (filelock), so a killed run leaves none held; the lock file
+    itself, empty, stays beside the output.
     """
     from filelock import FileLock, Timeout
 
-    path = out / f"{_STATE}.lock" if folder else out.with_name(out.name + ".lock")
+    path = out.with_name(out.name + ".lock")  # beside a folder too: its files are the output
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(path, timeout=0)
     try:
@@ -253,8 +253,7 @@ def _exclusive(out: Path, folder: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        lock.release()
-        path.unlink(missing_ok=True)
+        lock.release()  # the file stays: removing it would let a waiting run lock a lost file
 
 
 def _is_folder(out_path: str | os.PathLike[str]) -> bool:
