@@ -147,7 +147,7 @@ def _annotated(row: Any) -> tuple[str, str, list[GoldFigure]]:
 FORMS: dict[str, Callable[[str], str]] = {
     "cased": str,
     "lowercased": str.lower,
-    "lowercased-tokenized": lambda text: forms.tokenize(text).lower(),
+    "lowercased-tokenized": forms.tokenize,  # which lowercases as it tokenizes
 }
 """The written forms a story may be scored in: as annotated, lowercased, and lowercased in See
 et al.'s tokens. The scorer compares lowercased words, so the annotations stay as written."""

@@ -212,16 +212,19 @@ def _extraction(trafilatura: Any, page: str, favor: str) -> tuple[Any, Any]:
         return document, getattr(document, "body", None)
 
     document, body = extracted(True)
-    glued = body is not None and any(
-        (link.text or "")[-1:].isalnum() and (link.tail or "")[:1].isalnum()
-        for link in body.iter(_LINK)
-    )
-    if not glued:
+    if body is None or not any(
+        _glued(link.text or "", link.tail or "") for link in body.iter(_LINK)
+    ):
         return document, body
     plain, unlinked = extracted(False)
     if unlinked is not None and _word_count(unlinked) > _LOST_WORDS * _word_count(body):
         return plain, unlinked
     return document, body
+
+
+def _glued(before: str, after: str) -> bool:
+    """Whether two runs of a line, a link's and the text beside it, meet word to word."""
+    return before[-1:].isalnum() and after[:1].isalnum()
 
 
 def _word_count(body: Any) -> int:
@@ -402,12 +405,7 @@ def _joined(parts: list[tuple[str, bool, bool]]) -> str:
     before: tuple[str, bool, bool] | None = None
     for run in parts:
         text, linked, _ = run
-        if (
-            before is not None
-            and before[1] != linked
-            and before[0][-1:].isalnum()
-            and text[:1].isalnum()
-        ):
+        if before is not None and before[1] != linked and _glued(before[0], text):
             joined.append(" ")
         joined.append(text)
         if text:

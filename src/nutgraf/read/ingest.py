@@ -402,8 +402,7 @@ def _parse_plain(text: str, where: str) -> Story:
         first = next((i for i, (s, e) in enumerate(lines) if not html.is_label(text[s:e])), 0)
         opening = text[lines[0][0] : lines[0][1]]
         if first and not _goes_on(opening, text[lines[1][0] : lines[1][1]]):
-            title = text[lines[0][0] : lines[0][1]]
-            lines = lines[first:]
+            title, lines = opening, lines[first:]
     return Story(
         text=text,
         body=_nonempty(lines, where),
