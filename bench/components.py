@@ -1,11 +1,12 @@
-"""spaCy's rule components against nutgraf's looked-up ones: time a sentence and same output.
+"""spaCy's stock pipeline against nutgraf's swapped one: time a sentence and same output.
 
 ``nlp.load`` swaps two of the small English pipeline's components for the subclasses in
-:mod:`nutgraf.components`. This bench loads the stock pipeline beside nutgraf's, parses the
-same validation sentences with both, component by component in alternating rounds (this
-machine is shared and noisy; the ratio is of one run), and reports each component's time a
-sentence and the share of sentences whose annotations (part of speech, morphology, lemma,
-dependencies, entities) differ, which must be none.
+:mod:`nutgraf.components`, and its models' matrix products from BLIS to numpy. This bench
+loads the stock pipeline beside nutgraf's, parses the same validation sentences with both,
+component by component in alternating rounds (this machine is shared and noisy; the ratio is
+of one run), and reports each component's time a sentence and the share of sentences whose
+annotations (part of speech, morphology, lemma, dependencies, entities) differ, which must be
+none.
 
     python bench/components.py [--data FILE] [--stories 300] [--rounds 3]
 """

@@ -67,6 +67,16 @@ def test_highlights_reads_stdin_like_a_file() -> None:
     from_stdin = runner.invoke(app, ["highlights", "-"], input=EXAMPLE.read_bytes())
     assert from_stdin.exit_code == 0, from_stdin.output
     assert from_stdin.stdout == from_file.stdout
+    piped = runner.invoke(app, ["highlights"], input=EXAMPLE.read_bytes())  # < story.txt
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout == from_file.stdout
+
+
+def test_no_file_and_nothing_piped_in_says_what_to_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    result = runner.invoke(app, ["figures"])
+    assert result.exit_code == 2
+    assert "give a story" in result.stderr
 
 
 @pytest.mark.parametrize(

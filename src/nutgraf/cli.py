@@ -182,10 +182,20 @@ def _fail(message: str) -> None:
     raise click.exceptions.Exit(USER_ERROR)
 
 
-def _read_story(file: str, input_format: str | None, any_language: bool) -> Story:
-    """Read a story from a path, or from stdin for ``-``."""
+def _read_story(file: str | None, input_format: str | None, any_language: bool) -> Story:
+    """Read a story from a path, or from stdin for ``-`` or no path at all.
+
+    With no path and nothing piped in, the command says what it needs rather than wait on the
+    terminal for a story.
+    """
     from nutgraf.read import ingest
 
+    if file is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            _fail(
+                "give a story: a FILE, - for stdin, or pipe one in (nutgraf highlights < story.txt)"
+            )
+        file = "-"
     if file == "-":
         with click.open_file("-", "rb") as stdin:
             data = stdin.read()
@@ -194,14 +204,14 @@ def _read_story(file: str, input_format: str | None, any_language: bool) -> Stor
 
 
 @app.command("highlights", short_help="A story's highlights, one bullet a line.")
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="[FILE]", required=False)
 @_input_format_option
 @_json_option("Print highlights with their sentences, spans and figures.")
 @_model_option
 @_compress_option
 @_any_language_option
 def highlights_command(
-    file: str,
+    file: str | None,
     input_format: str | None,
     as_json: bool,
     model: str,
@@ -210,7 +220,8 @@ def highlights_command(
 ) -> None:
     """Print a story's highlights, one bullet a line.
 
-    FILE is the story (plain text, a saved page, HTML or a .story file), or - for stdin.
+    FILE is the story (plain text, a saved page, HTML or a .story file), or - for stdin;
+    without it, a story piped in is read.
     """
     from nutgraf import pipeline, render
 
@@ -222,7 +233,7 @@ def highlights_command(
             story, model=model, figures="bullets" if as_json else None, compress=compress
         )
         if not story.highlights and not as_json:  # --json says so itself: "highlights": []
-            _no_highlights(file, story, input_format)
+            _no_highlights(file or "-", story, input_format)
     if as_json:
         _echo_json(render.story_json(story))
     else:
@@ -231,14 +242,16 @@ def highlights_command(
 
 
 @app.command("figures", short_help="Every figure a story reports, and whom it credits.")
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="[FILE]", required=False)
 @_input_format_option
 @_json_option("Print every field, with offsets and sentences.")
 @_any_language_option
-def figures_command(file: str, input_format: str | None, as_json: bool, any_language: bool) -> None:
+def figures_command(
+    file: str | None, input_format: str | None, as_json: bool, any_language: bool
+) -> None:
     """List every figure a story reports, what it counts and whom the story credits.
 
-    FILE is the story, or - for stdin.
+    FILE is the story, or - for stdin; without it, a story piped in is read.
     """
     from nutgraf import pipeline, render
 

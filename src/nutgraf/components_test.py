@@ -18,7 +18,13 @@ def stock() -> spacy.language.Language:
 
 
 def _annotations(docs: list[spacy.tokens.Doc]) -> list[list[tuple[str, ...]]]:
-    return [[(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in doc] for doc in docs]
+    return [
+        [
+            (t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.ent_iob_, t.ent_type_)
+            for t in doc
+        ]
+        for doc in docs
+    ]
 
 
 def test_the_swapped_components_annotate_as_the_stock_ones(stock: spacy.language.Language) -> None:
@@ -27,6 +33,9 @@ def test_the_swapped_components_annotate_as_the_stock_ones(stock: spacy.language
         "IndexedAttributeRuler",
         "CachedLemmatizer",
     ]
+    models = [getattr(pipe, "model", None) for _, pipe in swapped.pipeline]
+    layers = [layer for model in models if model is not None for layer in model.walk()]
+    assert {type(layer.ops) for layer in layers} == {components.NumpyMatmulOps}
     assert _annotations(list(swapped.pipe(TEXTS))) == _annotations(list(stock.pipe(TEXTS)))
     # the second time, from the caches, the same again
     assert _annotations(list(swapped.pipe(TEXTS))) == _annotations(list(stock.pipe(TEXTS)))

@@ -216,10 +216,11 @@ packaged model was trained on it as it stands."""
 EVIDENCE = frozenset(
     "data report reports figure figures statistic statistics estimate estimates survey study "
     "count tally analysis record records number numbers poll research finding assertion "
-    "statement account claim".split()
+    "statement account claim datum".split()
 )
 """Nouns that carry a claim: their owner is its source ("the police department's assertion
-that...", "Airports Council International's data")."""
+that...", "Airports Council International's data"). Read by lemma, and spaCy's lemma of
+"data" is "datum"."""
 
 PLURAL_SOURCES = frozenset(
     """police officials authorities reports witnesses sources experts researchers scientists

@@ -290,10 +290,15 @@ def _reporter(verb: Token) -> Token | None:
         for party in ([g] if g.dep_ == "pobj" else [c for c in g.children if c.dep_ == "nsubj"])
     ]
     if not subjects and not agents:
+        subjects = _speaker_before(verb)
+    if not subjects and not agents:
         # a subject shared with a joined clause: "Police appealed ... but said five men..."
         joined = [verb.head] if verb.dep_ == "conj" else []
         joined += [c for c in verb.lefts if c.dep_ in ("conj", "ccomp") and c.pos_ == "VERB"]
         subjects = [c for v in joined for c in v.children if c.dep_ == "nsubj"][:1]
+    # of two subjects the parse gave the verb ("A crash killed 37 people, the ministry said"),
+    # the speaker is the nearer: the other is the reported clause's, misread
+    subjects.sort(key=lambda c: abs(c.i - verb.i))
     party = subjects[0] if subjects else (agents[0] if agents else None)
     if party is None or (party.lower_ in lexicon.RELATIVE_SUBJECTS and not party.text.isupper()):
         return None  # a relative pronoun; "WHO" in capitals is the World Health Organization
@@ -302,6 +307,24 @@ def _reporter(verb: Token) -> Token | None:
     if lemma in lexicon.FINDING_LEMMAS and party.lemma_.lower() not in lexicon.EVIDENCE:
         return None
     return party
+
+
+def _speaker_before(verb: Token) -> list[Token]:
+    """Return the speaker the parse hung on the noun before a closing "..., X said".
+
+    In "killed at least 37 people, the country's Ministry of Health said" spaCy's small model
+    takes the ministry for an appositive of "people" and leaves "said" with no subject; the
+    speaker is the appositive that ends just before the verb (the outermost, for "a
+    spokeswoman for the plant's owner, Delta Chemicals, said").
+    """
+    doc = verb.doc
+    end = verb.i
+    while end and doc[end - 1].is_punct:
+        end -= 1
+    found = [
+        t for t in doc[:end] if t.dep_ == "appos" and t.right_edge.i + 1 >= end and t.head.i < t.i
+    ]
+    return found[:1]
 
 
 def _may_credit(credit: Credit, token: Token) -> bool:

@@ -33,8 +33,26 @@ def _sources(text: str) -> dict[str, str | None]:
         ("The Red Cross sent 20 nurses, the agency said.", "20", "the agency"),
         ("Around 1,500 people marched on Saturday, police said.", "Around 1,500", "police"),
         ("Up to 300 jobs could go, the union warned.", "Up to 300", "the union"),
+        # the parse hangs the speaker on the noun before it as an appositive
+        (
+            "A crash in northern Peru killed at least 37 people, the country's Ministry of"
+            " Health said Monday.",
+            "at least 37",
+            "Ministry of Health",
+        ),
+        # evidence is named by who made it
+        ("Profit rose 18%, according to data compiled by FactSet.", "18%", "FactSet"),
     ],
-    ids=["according-to", "x-said", "x-reported-that", "the-agency", "police", "warned"],
+    ids=[
+        "according-to",
+        "x-said",
+        "x-reported-that",
+        "the-agency",
+        "police",
+        "warned",
+        "speaker-as-appositive",
+        "evidence-by",
+    ],
 )
 def test_the_credited_party(text: str, figure: str, source: str) -> None:
     assert _sources(text) == {figure: source}
@@ -69,6 +87,14 @@ def test_a_surname_is_the_full_name_introduced_earlier() -> None:
         " Sales have reached 2,000 boxes a week, Park said."
     )
     assert _sources(text) == {"2,000": "Kenny Park"}
+
+
+def test_a_person_has_one_name_whether_the_surname_or_a_pronoun_is_credited() -> None:
+    text = (
+        "Health Minister Anna Lind announced new measures on Tuesday."
+        " She said 4,000 new nurses would be hired. We will spend 2 billion euros, Lind said."
+    )
+    assert _sources(text) == {"4,000": "Anna Lind", "2 billion": "Anna Lind"}
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ so the figures of a story's highlights cost one or two parses, not one per sente
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sys
@@ -101,6 +102,16 @@ _CANDIDATE = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
+_CODE = re.compile(r"^0\d+$")
+"""Digits with a leading zero: a phone number's group or a clock time ("0800", "0100 GMT"),
+never a count."""
+
+_SCORE = re.compile(r"^\d+[-–]\d+$")
+"""A score written as one token: "7-6"."""
+
+STREETS = frozenset("road rd street st avenue ave lane drive boulevard blvd highway way".split())
+"""Words that make the number before a name an address: "3170 County Road 600S"."""
+
 _SPELLED = re.compile(r"^[A-Z]{3,}$")
 """Capitals after a number and a hyphen: the letters of a phone number ("328-TIPS")."""
 _MEASURE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([a-z]+)$", re.IGNORECASE)
@@ -329,7 +340,9 @@ def counted(mention: _Mention) -> str:
     words.append(head)
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "from", "on"):
-            words.extend(t for t in child.subtree if t.i < child.i + 6)
+            # up to six words, and not past a mark: "areas, where several" is no phrase
+            within = (t for t in child.subtree if t.i < child.i + 6)
+            words.extend(itertools.takewhile(lambda t: not t.is_punct, within))
             break
     if head.dep_ in lexicon.SUBJECT_DEPS and head.head.pos_ == "VERB":
         words.append(head.head)
@@ -511,8 +524,30 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
     unit_end = _unit_end(doc, end)
     if end < unit_end < len(doc) and doc[unit_end].lower_ in CERTAIN:
         return True  # a figure of speech: "100 per cent sure"
-    if first.lower_ in FRACTIONS and after is not None and after.text == "-":
-        return True  # a compound that names no share: "quarter-finals", "half-back"
+    if first.lower_ in FRACTIONS and (
+        (after is not None and after.text == "-") or (before is not None and before.text == "-")
+    ):
+        return True  # a compound that names no share: "quarter-finals", "third-quarter profit"
+    if _CODE.match(first.text) or any(
+        t is not None and _CODE.match(t.text) for t in (before, after)
+    ):
+        return True  # a phone number or a clock time: "0800 555 0199", "0100 GMT"
+    if (
+        before is not None
+        and before.text in lexicon.OPENING_PARENTHESES
+        and start >= 2
+        and (
+            _SCORE.match(doc[start - 2].text)
+            or (start >= 4 and doc[start - 2].is_digit and doc[start - 3].text in ("-", "–"))
+        )
+    ):
+        return True  # a tie-break after a set's score: "7-6 (5)"
+    if (
+        following[:1]
+        and first.is_digit
+        and any(t.pos_ == "PROPN" and t.lower_ in STREETS for t in doc[end : end + 3])
+    ):
+        return True  # an address: "3170 County Road"
     if (
         after is not None
         and after.text == "-"
@@ -551,9 +586,14 @@ def _is_calendar(doc: Doc, start: int) -> bool:
 
 
 def _is_year(doc: Doc, start: int, end: int) -> bool:
-    """Tell a year, or a span of years ("from 2010 to 2015"), from "2010 cars"."""
+    """Tell a year, or a span of years ("from 2010 to 2015"), from "2010 cars".
+
+    A year before 1800 needs a preposition of time before it (:data:`_YEAR_PREPOSITIONS`).
+    """
     span = doc[start:end]
-    years = [t for t in span if t.shape_ == "dddd" and 1800 <= int(t.text) <= 2100]
+    opening = _qualifier(doc, start)[0]
+    earliest = 1000 if opening and doc[opening - 1].lower_ in _YEAR_PREPOSITIONS else 1800
+    years = [t for t in span if t.shape_ == "dddd" and earliest <= int(t.text) <= 2100]
     if not years or any(t not in years and t.lower_ not in _YEAR_SPAN_WORDS for t in span):
         return False
     nxt = doc[end] if end < len(doc) else None
@@ -562,6 +602,11 @@ def _is_year(doc: Doc, start: int, end: int) -> bool:
 
 _YEAR_SPAN_WORDS = frozenset({"to", "and", "through", "until", "-", *lexicon.DASHES})
 """Words between the years of a span of years."""
+
+_YEAR_PREPOSITIONS = frozenset("in from to since until till by before after during".split())
+"""Words before a number that make one of 1000-1799 a year ("used from 1569 to at least
+1738"); without one, such a number is a count ("1,500 troops" is 1500 written without its
+comma as often as not)."""
 
 
 def _is_age(doc: Doc, start: int, end: int) -> bool:

@@ -96,6 +96,13 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("He will wear the No 10 shirt, one of 25 in the squad.", ["25"]),
         ("Anyone with information should call 328-TIPS.", []),
         ("It was her third marriage, and a third of the guests left.", ["a third"]),
+        ("Its third-quarter profit rose 18% on sales of 40 jets.", ["18%", "40"]),
+        ("Call 0800 555 0199 for the 40 jobs, from 0100 GMT.", ["40"]),
+        ("Rublev won 6-4, 7-6 (5) before 5,000 fans.", ["5,000"]),
+        ("Passengers: 150 (144 passengers, six crew members).", ["150", "144", "six"]),
+        ("He lives at 3170 County Road 600S with 3 dogs.", ["3"]),
+        ("The ground was used from 1569 to at least 1738 and holds 3,000 graves.", ["3,000"]),
+        ("The king sent 1500 soldiers north.", ["1500"]),
     ],
     ids=[
         "date",
@@ -123,6 +130,13 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         "shirt-number",
         "phone-letters",
         "ordinal-third",
+        "fraction-after-hyphen",
+        "phone-and-clock",
+        "tie-break",
+        "bracketed-count",
+        "address",
+        "early-year",
+        "early-year-count",
     ],
 )
 def test_not_figures_are_left_out_and_the_rest_kept(text: str, kept: list[str]) -> None:

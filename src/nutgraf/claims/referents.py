@@ -263,7 +263,10 @@ class Referents:
         return None
 
     def _full_name(self, index: int, surname: str) -> str:
-        """Return the fullest form of a name the story used before ("Park" -> "Kenny Park")."""
+        """Return the fullest form of a name the story used before ("Park" -> "Kenny Park").
+
+        Without the role before it, as a pronoun's person is named (:func:`_people`).
+        """
         sentence = self.story.sentences[index]
         before = self.story.text[: sentence.end]
         for match in re.finditer(rf"\b{re.escape(surname)}\b", before):
@@ -277,6 +280,10 @@ class Referents:
                     words = words[ends[-1] + 1 :]
                 while words and words[0].lower() in lexicon.NAME_OPENERS:
                     words.pop(0)
+                # a role is no part of the name, as :func:`_people` reads it: "Health
+                # Minister Anna Lind" is Anna Lind, whether "Lind" or "she" is credited
+                roles = [k for k, w in enumerate(words) if w.lower().rstrip(".") in lexicon.ROLES]
+                words = words[roles[-1] + 1 :] if roles else words
                 if words:
                     return " ".join([*words, surname])
         return surname
@@ -327,7 +334,8 @@ def party_of(token: Token) -> Span:
 
     A name is its entity, taken on past "of" when the name goes on ("the Local Coordination
     Committees of Syria"); evidence is named by its owner ("Airports Council International's
-    data"); anything else is the word with what modifies it.
+    data", "data compiled by FactSet", "figures from the ONS"); anything else is the word with
+    what modifies it.
     """
     doc = token.doc
     if token.ent_type_ in lexicon.PARTY_LABELS and token.pos_ == "PROPN":
@@ -345,6 +353,20 @@ def party_of(token: Token) -> Span:
             owner = owners[0]
             words = [t for t in owner.subtree if t.dep_ != "case"]
             return doc[words[0].i : words[-1].i + 1]
+        # "data compiled by FactSet", "figures from the Office for National Statistics"
+        makers = [
+            g
+            for c in token.children
+            for link in (
+                [c]
+                if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                else [a for a in c.children if c.dep_ == "acl" and a.dep_ == "agent"]
+            )
+            for g in link.children
+            if g.dep_ == "pobj" and g.pos_ == "PROPN"
+        ]
+        if makers:
+            return party_of(makers[0])
     keep = [token]
     for child in token.children:
         if child.dep_ not in _CUT:

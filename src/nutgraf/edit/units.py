@@ -107,6 +107,20 @@ _KEPT = frozenset(
 a figure's qualifiers ("almost", "only"), and the adverbs of a phrasal verb ("stepped down",
 "went home")."""
 
+_LOOSE_ADVERBS = frozenset(
+    """also too however meanwhile now currently recently earlier later then today yesterday
+    tonight previously subsequently finally eventually additionally furthermore moreover
+    nonetheless nevertheless though shortly soon late early""".split()
+)
+"""The adverbs that may go from a verb: those of discourse and of time, which place a fact
+without changing it. Any other says how, how often or how far ("she unwittingly shared a
+taxi", "has indefinitely postponed", "had not yet received", "were buried there"), which is
+part of the fact."""
+
+_FREQUENCY = frozenset("every each per".split())
+"""Words that make a phrase of time a frequency ("every week since its premiere"), part of
+the fact, not its date."""
+
 _CONDITIONS = frozenset("if unless whether".split())
 """Subordinators of a clause the main clause holds only under: "If elected, he will ..."."""
 
@@ -153,6 +167,9 @@ def deletable(doc: Doc, quotes: Sequence[tuple[int, int]] = ()) -> list[Unit]:
         kind = _KIND_OF.get(token.dep_)
         if kind is None or token.head.i == token.i or not _hangs_right(token):
             continue
+        if token.head.dep_ == "ccomp" and not any(c.dep_ in _SUBJECTS for c in token.head.children):
+            continue  # a reported clause with no subject is most likely a noun taken for a verb
+
         left, right = token.left_edge.i, token.right_edge.i + 1
         if token.dep_ == "conj":
             conjunctions = [c for c in token.head.children if c.dep_ == "cc" and c.i < token.i]
@@ -199,6 +216,8 @@ def _hangs_right(token: Token) -> bool:
     Modifiers and conjuncts go only from a verb, and not:
 
     * from a copula, whose modifier may be all it has ("who were aboard", "seems like ...");
+    * an adverb other than one of discourse or time (:data:`_LOOSE_ADVERBS`), or a phrase of
+      time that is a frequency ("every week");
     * a wh-word that opens a clause ("where", "how", "when", "in which"), or a comparative
       ("closer");
     * a bare noun phrase that is not a date: lowercased text parses names and objects as
@@ -216,7 +235,14 @@ def _hangs_right(token: Token) -> bool:
             and token.lower_ not in _KEPT
             and token.tag_ not in ("WRB", "RBR", "RBS")
             and not any(c.tag_ in _RELATIVE_TAGS for c in token.children)
-            and (token.dep_ != "npadvmod" or any(t.lower_ in WHEN for t in token.subtree))
+            and (token.dep_ != "advmod" or token.lower_ in _LOOSE_ADVERBS)
+            and (
+                token.dep_ != "npadvmod"
+                or (
+                    any(t.lower_ in WHEN for t in token.subtree)
+                    and not any(t.lower_ in _FREQUENCY for t in token.subtree)
+                )
+            )
             and (token.dep_ != "prep" or any(c.dep_ in ("pobj", "pcomp") for c in token.children))
             and (head.dep_ == "ROOT" or len(list(head.children)) > 1)
             and not _completes(token)
