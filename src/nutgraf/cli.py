@@ -192,9 +192,8 @@ def _read_story(file: str | None, input_format: str | None, any_language: bool) 
 
     if file is None:
         if sys.stdin is None or sys.stdin.isatty():
-            _fail(
-                "give a story: a FILE, - for stdin, or pipe one in (nutgraf highlights < story.txt)"
-            )
+            command = click.get_current_context().command_path
+            _fail(f"give a story: a FILE, - for stdin, or pipe one in ({command} < story.txt)")
         file = "-"
     if file == "-":
         with click.open_file("-", "rb") as stdin:

@@ -24,10 +24,17 @@ wins.
 their time in matrix products, which thinc's CPU backend hands to BLIS. The BLIS that comes
 with spaCy's wheels ran them three times slower than numpy's OpenBLAS on this project's machine
 (a batch's 2,000 x 96 by 96 x 288 product: 3.8 ms against 1.1 ms on one thread), so the
-pipeline's models get :class:`NumpyMatmulOps`, thinc's own CPU backend with its BLIS switched
-off (``use_blis=False``), which multiplies with ``numpy.dot``. Each product runs on one BLAS
-thread: the matrices are small, the results do not depend on how the work was split, and
-``nutgraf batch`` already runs a process per core, where more threads would only contend.
+pipeline's models get thinc's own CPU backend with its BLIS switched off
+(``NumpyOps(use_blis=False)``), which multiplies with ``numpy.dot``. Loading the pipeline also
+limits BLAS to one thread for the process (threadpoolctl): the matrices are small, the products
+came out the same bit for bit on one thread or two, and ``nutgraf batch`` runs a process per
+core, where more BLAS threads would only contend. The limit is the process's because BLAS's
+thread count is one setting for all its threads: lowering and restoring it around each product
+races in a threaded server. A program that loads nutgraf's pipeline and wants BLAS threads for
+its own work can raise it again with ``threadpoolctl.threadpool_limits``. The parser's and the
+entity recognizer's transition loops still multiply their small per-step matrices through
+thinc's C interface to BLIS (``Ops.cblas``), which no Python backend reaches; the token vectors
+and the precomputed first layers, most of the products, go through numpy.
 
 **The lemmatizer.** spaCy's English lemmatizer caches a word's lemmas by its text, part of
 speech and morphology, except when it finds the word already in its base form ("said" is
@@ -46,8 +53,7 @@ from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc, Token
 from thinc.api import NumpyOps
-from thinc.types import Floats2d
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import threadpool_limits
 
 SWAPS = {
     "attribute_ruler": "nutgraf_attribute_ruler",
@@ -205,37 +211,18 @@ def make_cached_lemmatizer(
     return CachedLemmatizer(nlp.vocab, None, name, mode=mode, overwrite=overwrite, scorer=scorer)
 
 
-class NumpyMatmulOps(NumpyOps):  # type: ignore[misc]  # a Cython class, untyped
-    """thinc's CPU backend, multiplying matrices with ``numpy.dot`` on one BLAS thread."""
-
-    def __init__(self) -> None:
-        super().__init__(use_blis=False)
-        self._blas = ThreadpoolController()
-
-    def gemm(
-        self,
-        x: Floats2d,
-        y: Floats2d,
-        out: Floats2d | None = None,
-        trans1: bool = False,
-        trans2: bool = False,
-    ) -> Floats2d:
-        """Return ``x @ y`` (or into ``out``) as thinc's ``Ops.gemm`` does, on one thread."""
-        with self._blas.limit(limits=1, user_api="blas"):
-            product: Floats2d = super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
-        return product
-
-
 def swap_in(language: Language) -> None:
-    """Swap in the components of :data:`SWAPS` and, for every model, :class:`NumpyMatmulOps`.
+    """Swap in the components of :data:`SWAPS`, and numpy's matrix products for every model.
 
-    The components keep the stock ones' rules and tables.
+    The components keep the stock ones' rules and tables. BLAS is limited to one thread for
+    the whole process (see the module).
     """
     for name, factory in SWAPS.items():
         saved = language.get_pipe(name).to_bytes()  # type: ignore[attr-defined]
         language.replace_pipe(name, factory).from_bytes(saved)  # type: ignore[attr-defined]
-    ops = NumpyMatmulOps()
-    for _, component in language.pipeline:
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _, component in language.components:  # the disabled ones too
         model = getattr(component, "model", None)
         if model is not None:
             for layer in model.walk():

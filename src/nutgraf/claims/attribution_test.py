@@ -42,6 +42,7 @@ def _sources(text: str) -> dict[str, str | None]:
         ),
         # evidence is named by who made it
         ("Profit rose 18%, according to data compiled by FactSet.", "18%", "FactSet"),
+        ("Prices rose 3%, according to data from March.", "3%", "data from March"),
     ],
     ids=[
         "according-to",
@@ -52,6 +53,7 @@ def _sources(text: str) -> dict[str, str | None]:
         "warned",
         "speaker-as-appositive",
         "evidence-by",
+        "evidence-of-a-date",
     ],
 )
 def test_the_credited_party(text: str, figure: str, source: str) -> None:
@@ -95,6 +97,9 @@ def test_a_person_has_one_name_whether_the_surname_or_a_pronoun_is_credited() ->
         " She said 4,000 new nurses would be hired. We will spend 2 billion euros, Lind said."
     )
     assert _sources(text) == {"4,000": "Anna Lind", "2 billion": "Anna Lind"}
+    # a role word that is part of the name stays
+    text = "Federico Mayor Zaragoza spoke. We counted 40 votes, Zaragoza said."
+    assert _sources(text) == {"40": "Federico Mayor Zaragoza"}
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,9 @@ _SCORE = re.compile(r"^\d+[-–]\d+$")
 """A score written as one token: "7-6"."""
 
 STREETS = frozenset("road rd street st avenue ave lane drive boulevard blvd highway way".split())
-"""Words that make the number before a name an address: "3170 County Road 600S"."""
+"""Words that end a street's name, making the number before it an address ("3170 County Road
+600S"); only at the name's end, so "500 St Helens residents" and "30 Highway Patrol troopers"
+are counts."""
 
 _SPELLED = re.compile(r"^[A-Z]{3,}$")
 """Capitals after a number and a hyphen: the letters of a phone number ("328-TIPS")."""
@@ -340,9 +342,10 @@ def counted(mention: _Mention) -> str:
     words.append(head)
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "from", "on"):
-            # up to six words, and not past a mark: "areas, where several" is no phrase
+            # up to six words, and not past a mark ("areas, where several" is no phrase); a
+            # hyphen is part of its word ("the state-owned plant")
             within = (t for t in child.subtree if t.i < child.i + 6)
-            words.extend(itertools.takewhile(lambda t: not t.is_punct, within))
+            words.extend(itertools.takewhile(lambda t: not t.is_punct or t.text == "-", within))
             break
     if head.dep_ in lexicon.SUBJECT_DEPS and head.head.pos_ == "VERB":
         words.append(head.head)
@@ -535,6 +538,8 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
     if (
         before is not None
         and before.text in lexicon.OPENING_PARENTHESES
+        and after is not None
+        and after.text in lexicon.CLOSING_PARENTHESES
         and start >= 2
         and (
             _SCORE.match(doc[start - 2].text)
@@ -542,12 +547,8 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         )
     ):
         return True  # a tie-break after a set's score: "7-6 (5)"
-    if (
-        following[:1]
-        and first.is_digit
-        and any(t.pos_ == "PROPN" and t.lower_ in STREETS for t in doc[end : end + 3])
-    ):
-        return True  # an address: "3170 County Road"
+    if first.is_digit and any(_ends_street(t) for t in doc[end : end + 3]):
+        return True  # an address: "3170 County Road 600S", "12 Downing Street"
     if (
         after is not None
         and after.text == "-"
@@ -558,6 +559,16 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
     if before is not None and before.text == "No" and first.is_digit:
         return True  # a shirt or a rank: "the No 10 shirt", "the No 8"
     return before is not None and before.lower_ in ("no.", "number", "#", "page", "line", "spf")
+
+
+def _ends_street(token: Token) -> bool:
+    """Whether a word ends a street's name: a street word not followed by more of a name."""
+    if token.pos_ != "PROPN" or token.lower_ not in STREETS:
+        return False
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return after is None or not (
+        after.pos_ == "NOUN" or (after.pos_ == "PROPN" and not any(c.isdigit() for c in after.text))
+    )
 
 
 def _following_words(doc: Doc, end: int) -> list[str]:
@@ -603,10 +614,10 @@ def _is_year(doc: Doc, start: int, end: int) -> bool:
 _YEAR_SPAN_WORDS = frozenset({"to", "and", "through", "until", "-", *lexicon.DASHES})
 """Words between the years of a span of years."""
 
-_YEAR_PREPOSITIONS = frozenset("in from to since until till by before after during".split())
-"""Words before a number that make one of 1000-1799 a year ("used from 1569 to at least
-1738"); without one, such a number is a count ("1,500 troops" is 1500 written without its
-comma as often as not)."""
+_YEAR_PREPOSITIONS = frozenset("in since until till before after during".split())
+"""Words before a number that make one of 1000-1799 a year ("used until 1738"); without one,
+such a number is a count ("1,500 troops" is 1500 written without its comma as often as not),
+and "to", "from" and "by" take amounts as often as dates ("the toll rose to 1500")."""
 
 
 def _is_age(doc: Doc, start: int, end: int) -> bool:

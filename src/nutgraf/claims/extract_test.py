@@ -101,8 +101,13 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("Rublev won 6-4, 7-6 (5) before 5,000 fans.", ["5,000"]),
         ("Passengers: 150 (144 passengers, six crew members).", ["150", "144", "six"]),
         ("He lives at 3170 County Road 600S with 3 dogs.", ["3"]),
-        ("The ground was used from 1569 to at least 1738 and holds 3,000 graves.", ["3,000"]),
-        ("The king sent 1500 soldiers north.", ["1500"]),
+        ("The ground was used until 1738 and holds 3,000 graves.", ["3,000"]),
+        ("The king sent 1500 soldiers north, and the toll rose to 1500.", ["1500", "1500"]),
+        (
+            "More than 500 St Helens residents and 30 Highway Patrol troopers came.",
+            ["More than 500", "30"],
+        ),
+        ("The council voted 7-2 (2 members absent) to approve 40 new homes.", ["2", "40"]),
     ],
     ids=[
         "date",
@@ -137,6 +142,8 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         "address",
         "early-year",
         "early-year-count",
+        "street-word-in-a-name",
+        "bracketed-count-after-a-score",
     ],
 )
 def test_not_figures_are_left_out_and_the_rest_kept(text: str, kept: list[str]) -> None:

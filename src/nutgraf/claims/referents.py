@@ -280,10 +280,12 @@ class Referents:
                     words = words[ends[-1] + 1 :]
                 while words and words[0].lower() in lexicon.NAME_OPENERS:
                     words.pop(0)
-                # a role is no part of the name, as :func:`_people` reads it: "Health
-                # Minister Anna Lind" is Anna Lind, whether "Lind" or "she" is credited
+                # a role before a first name is no part of the name, as :func:`_people`
+                # reads it: "Health Minister Anna Lind" is Anna Lind, whether "Lind" or "she"
+                # is credited; "Federico Mayor Zaragoza" and "Dr. Dre" keep theirs
                 roles = [k for k, w in enumerate(words) if w.lower().rstrip(".") in lexicon.ROLES]
-                words = words[roles[-1] + 1 :] if roles else words
+                if roles and roles[-1] + 1 < len(words):
+                    words = words[roles[-1] + 1 :]
                 if words:
                     return " ".join([*words, surname])
         return surname
@@ -363,7 +365,7 @@ def party_of(token: Token) -> Span:
                 else [a for a in c.children if c.dep_ == "acl" and a.dep_ == "agent"]
             )
             for g in link.children
-            if g.dep_ == "pobj" and g.pos_ == "PROPN"
+            if g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ in lexicon.PARTY_LABELS
         ]
         if makers:
             return party_of(makers[0])

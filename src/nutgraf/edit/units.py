@@ -110,16 +110,16 @@ a figure's qualifiers ("almost", "only"), and the adverbs of a phrasal verb ("st
 _LOOSE_ADVERBS = frozenset(
     """also too however meanwhile now currently recently earlier later then today yesterday
     tonight previously subsequently finally eventually additionally furthermore moreover
-    nonetheless nevertheless though shortly soon late early""".split()
+    nonetheless nevertheless though shortly""".split()
 )
 """The adverbs that may go from a verb: those of discourse and of time, which place a fact
 without changing it. Any other says how, how often or how far ("she unwittingly shared a
 taxi", "has indefinitely postponed", "had not yet received", "were buried there"), which is
-part of the fact."""
+part of the fact; so do "late" and "early" ("filed its taxes late in 2019")."""
 
-_FREQUENCY = frozenset("every each per".split())
-"""Words that make a phrase of time a frequency ("every week since its premiere"), part of
-the fact, not its date."""
+_FREQUENCY = frozenset("every each per once twice times".split())
+"""Words that make a phrase of time a frequency ("every week since its premiere", "twice a
+day"), part of the fact, not its date."""
 
 _CONDITIONS = frozenset("if unless whether".split())
 """Subordinators of a clause the main clause holds only under: "If elected, he will ..."."""

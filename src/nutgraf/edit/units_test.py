@@ -143,6 +143,8 @@ def test_cuts_that_would_change_the_fact_are_not_offered() -> None:
         ("The governor said she had not yet received an answer from the government.", "yet"),
         ("More than 20,000 Londoners are believed to have been buried there in the past.", "there"),
         ("The show has managed to grow its audience every week since its premiere.", "every"),
+        ("The drug must be taken twice a day for six months by every patient.", "a day"),
+        ("The company filed its taxes late in 2019, the agency said.", "late"),
     ],
 )
 def test_an_adverb_that_qualifies_the_fact_stays(text: str, kept: str) -> None:
