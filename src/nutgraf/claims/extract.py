@@ -602,11 +602,13 @@ def _is_year(doc: Doc, start: int, end: int) -> bool:
     A year before 1800 needs a preposition of time before it (:data:`_YEAR_PREPOSITIONS`).
     """
     span = doc[start:end]
-    opening = _qualifier(doc, start)[0]
-    earliest = 1000 if opening and doc[opening - 1].lower_ in _YEAR_PREPOSITIONS else 1800
-    years = [t for t in span if t.shape_ == "dddd" and earliest <= int(t.text) <= 2100]
+    years = [t for t in span if t.shape_ == "dddd" and 1000 <= int(t.text) <= 2100]
     if not years or any(t not in years and t.lower_ not in _YEAR_SPAN_WORDS for t in span):
         return False
+    if any(int(t.text) < 1800 for t in years):  # the preposition is read only for these
+        opening = _qualifier(doc, start)[0]
+        if not (opening and doc[opening - 1].lower_ in _YEAR_PREPOSITIONS):
+            return False
     nxt = doc[end] if end < len(doc) else None
     return not (nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ == "NNS")
 

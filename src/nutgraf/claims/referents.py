@@ -355,15 +355,20 @@ def party_of(token: Token) -> Span:
             owner = owners[0]
             words = [t for t in owner.subtree if t.dep_ != "case"]
             return doc[words[0].i : words[-1].i + 1]
-        # "data compiled by FactSet", "figures from the Office for National Statistics"
+        # "data compiled by FactSet", "figures from the Office for National Statistics": the
+        # preposition, or the agent of a participle, that names who made the evidence
+        links = [
+            link
+            for child in token.children
+            for link in (
+                [child]
+                if child.dep_ == "prep" and child.lower_ in ("from", "by")
+                else [a for a in child.children if child.dep_ == "acl" and a.dep_ == "agent"]
+            )
+        ]
         makers = [
             g
-            for c in token.children
-            for link in (
-                [c]
-                if c.dep_ == "prep" and c.lower_ in ("from", "by")
-                else [a for a in c.children if c.dep_ == "acl" and a.dep_ == "agent"]
-            )
+            for link in links
             for g in link.children
             if g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ in lexicon.PARTY_LABELS
         ]
