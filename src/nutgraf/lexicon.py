@@ -186,13 +186,17 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 REPORTING_LEMMAS = frozenset(
     "say tell report announce claim estimate state add confirm reveal write note insist warn "
     "explain allege cite suggest indicate disclose count record tweet post predict "
-    "acknowledge admit testify conclude calculate put tally".split()
+    "acknowledge admit testify conclude calculate put tally observe project forecast "
+    "peg reply argue".split()
 )
 """Lemmas of verbs that credit what follows to their subject."""
 
 FINDING_LEMMAS = frozenset("find show".split())
-"""Verbs that credit only when their subject is evidence (:data:`EVIDENCE`: "a survey found",
-not "a jury found" or "the video shows")."""
+"""Verbs that credit a finding: any subject's when they report a clause with its verb
+("TheBlaze found that the odds...", "investigators found that 20 people..."), only evidence's
+(:data:`EVIDENCE`) otherwise ("a survey found 20 cases", "exit polling shows he won 83%"; not
+"a jury found four men guilty" or "the video shows three men"). PolNeAR's annotators take a
+finding reported as a clause for an attribution whoever finds it."""
 
 SPEECH_VERBS = frozenset(
     """said says told added explained admitted insisted claimed revealed wrote tweeted
@@ -216,7 +220,8 @@ packaged model was trained on it as it stands."""
 EVIDENCE = frozenset(
     "data report reports figure figures statistic statistics estimate estimates survey study "
     "count tally analysis record records number numbers poll research finding assertion "
-    "statement account claim datum".split()
+    "statement account claim datum polling ranking projection forecast audit result "
+    "census".split()
 )
 """Nouns that carry a claim: their owner is its source ("the police department's assertion
 that...", "Airports Council International's data"). Read by lemma, and spaCy's lemma of

@@ -222,7 +222,15 @@ def _find_credits(doc: Doc) -> list[Credit]:
             if objects:
                 found.append(Credit(token, party_of(objects[0])))
         elif token.lemma_.lower() in lexicon.EVIDENCE and token.pos_ == "NOUN":
-            owners = [c for c in token.children if c.dep_ == "poss"]
+            # "the ministry's figures that...", and "Trump estimates that...", a verb the
+            # parse took for a noun with its subject as a compound
+            owners = [c for c in token.children if c.dep_ == "poss"] or [
+                c
+                for c in token.children
+                if c.dep_ == "compound"
+                and c.ent_type_ in lexicon.PARTY_LABELS
+                and token.dep_ == "ROOT"
+            ]
             if owners and any(c.dep_ in ("acl", "relcl", "ccomp") for c in token.children):
                 found.append(Credit(token, party_of(owners[0])))
         elif token.pos_ in ("VERB", "AUX") and (party := _reporter(token)) is not None:
@@ -281,6 +289,8 @@ def _reporter(verb: Token) -> Token | None:
         return None
     if lemma == "claim" and any(c.lower_ == "responsibility" for c in verb.children):
         return None
+    if lemma == "tell" and any(c.lower_ == "all" and c.i == verb.i - 1 for c in verb.children):
+        return None  # "All told, ...": a sum, not a credit
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     agents = [
         party
@@ -291,6 +301,11 @@ def _reporter(verb: Token) -> Token | None:
     ]
     if not subjects and not agents:
         subjects = _speaker_before(verb)
+    # "A Quinnipiac poll found last week that...": the parse made the subject the root and
+    # the verb its clause; a verb that reports a clause still credits it
+    misparsed = verb.dep_ == "acl" and verb.head.dep_ == "ROOT"
+    if not subjects and not agents and misparsed and _reports_clause(verb):
+        subjects = [verb.head]
     if not subjects and not agents:
         # a subject shared with a joined clause: "Police appealed ... but said five men..."
         joined = [verb.head] if verb.dep_ == "conj" else []
@@ -304,9 +319,22 @@ def _reporter(verb: Token) -> Token | None:
         return None  # a relative pronoun; "WHO" in capitals is the World Health Organization
     if verb.dep_ == "amod" and not agents:
         return None
-    if lemma in lexicon.FINDING_LEMMAS and party.lemma_.lower() not in lexicon.EVIDENCE:
+    if (
+        lemma in lexicon.FINDING_LEMMAS
+        and party.lemma_.lower() not in lexicon.EVIDENCE
+        and not _reports_clause(verb)
+    ):
         return None
     return party
+
+
+def _reports_clause(verb: Token) -> bool:
+    """Whether a verb reports a clause with a verb of its own ("found that X won").
+
+    A clause without one is a small clause of the verb's object ("found four men guilty"):
+    a verdict or a sight, not a finding credited to its subject.
+    """
+    return any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in verb.children)
 
 
 def _speaker_before(verb: Token) -> list[Token]:

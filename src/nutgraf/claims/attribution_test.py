@@ -43,6 +43,19 @@ def _sources(text: str) -> dict[str, str | None]:
         # evidence is named by who made it
         ("Profit rose 18%, according to data compiled by FactSet.", "18%", "FactSet"),
         ("Prices rose 3%, according to data from March.", "3%", "data from March"),
+        # a finding credits any subject that reports a clause, evidence's otherwise
+        ("Exit polling shows he won 83% of young voters.", "83%", "Exit polling"),
+        # the parse made the subject the root and the verb its clause
+        (
+            "A Quinnipiac University poll found last week that Clinton would win 46 percent.",
+            "46 percent",
+            "Quinnipiac University poll",
+        ),
+        # a verb the parse took for a noun, its subject for a compound
+        ("Trump estimates that he spent $45 million on ads.", "$45 million", "Trump"),
+        ('Pence replied, "These are two men that get along."', "two", "Pence"),
+        # "All told" sums; it credits nobody
+        ("All told, the groups spent more than $2.5 million on ads.", "$2.5 million", None),
     ],
     ids=[
         "according-to",
@@ -54,9 +67,14 @@ def _sources(text: str) -> dict[str, str | None]:
         "speaker-as-appositive",
         "evidence-by",
         "evidence-of-a-date",
+        "finding-of-a-clause",
+        "finding-misparsed",
+        "estimate-misparsed",
+        "replied",
+        "all-told",
     ],
 )
-def test_the_credited_party(text: str, figure: str, source: str) -> None:
+def test_the_credited_party(text: str, figure: str, source: str | None) -> None:
     assert _sources(text) == {figure: source}
 
 
@@ -136,11 +154,14 @@ def test_a_plain_statement_has_no_source() -> None:
     ("text", "figure", "source"),
     [
         ("A survey found 40% of workers felt tired.", "40%", "survey"),
-        ("A jury found that 12 men had been cheated.", "12", None),
+        ("Investigators found that 12 men had been cheated.", "12", "Investigators"),
         ("The jury found 12 men guilty.", "12", None),
+        ("In May, a jury found four men guilty on all charges.", "four", None),
     ],
 )
-def test_found_credits_evidence_not_people(text: str, figure: str, source: str | None) -> None:
+def test_found_credits_evidence_and_findings_not_verdicts(
+    text: str, figure: str, source: str | None
+) -> None:
     assert _sources(text) == {figure: source}
 
 

@@ -10,8 +10,9 @@ Every figure nutgraf finds in an article is judged by where it stands:
   counted apart, since the corpus does not say whom the pronoun names.
 
 A credit names the source when the two are names of one party
-(:func:`~nutgraf.claims.referents.same_party`, on the source up to its first comma, so that
-"Charlie King, a prominent New York Democrat" is "Charlie King"), or when every word of the
+(:func:`~nutgraf.claims.referents.same_party`, on the source up to its first comma and without
+its titles, so that "Charlie King, a prominent New York Democrat" is "Charlie King" and "Mr.
+Rhodes" is the "Benjamin J. Rhodes" the story introduced), or when every word of the
 credit is a word of the annotated source ("memo" for "a memo released Friday by the agency's
 watchdog").
 
@@ -106,7 +107,10 @@ def credits_source(source: str, credit: str | None) -> bool:
     """Whether a credit names the annotated source (see the module's docstring)."""
     if credit is None:
         return False
-    if same_party(source.split(",")[0], credit):
+    name = " ".join(
+        w for w in source.split(",")[0].split() if w.lower().rstrip(".") not in lexicon.ROLES
+    )
+    if same_party(name, credit):
         return True
     words = set(lexicon.WORD.findall(credit.lower())) - {"the", "a", "an"}
     return bool(words) and words <= set(lexicon.WORD.findall(source.lower()))

@@ -26,6 +26,7 @@ def test_a_named_source_has_a_capitalized_word_that_is_no_pronoun(source: str, n
         ("Charlie King, a prominent New York Democrat", "Charlie King", True),
         ("a memo released Friday by the agency's watchdog", "memo", True),
         ("The New York Times", "the Times", True),
+        ("Mr. Rhodes", "Benjamin J. Rhodes", True),
         ("Caddell", None, False),
         ("Reuters", "The governor", False),
     ],
