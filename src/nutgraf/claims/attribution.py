@@ -285,7 +285,10 @@ def _reporter(verb: Token) -> Token | None:
     said five men..."); a participle credits its agent ("deaths reported by WHO").
     """
     lemma = verb.lemma_.lower()
-    if lemma not in lexicon.REPORTING_LEMMAS and lemma not in lexicon.FINDING_LEMMAS:
+    if lemma in lexicon.CLAUSE_REPORTING_LEMMAS:
+        if not _reports_clause(verb):
+            return None
+    elif lemma not in lexicon.REPORTING_LEMMAS and lemma not in lexicon.FINDING_LEMMAS:
         return None
     if lemma == "claim" and any(c.lower_ == "responsibility" for c in verb.children):
         return None

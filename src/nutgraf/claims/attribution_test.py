@@ -45,6 +45,12 @@ def _sources(text: str) -> dict[str, str | None]:
         ("Prices rose 3%, according to data from March.", "3%", "data from March"),
         # a finding credits any subject that reports a clause, evidence's otherwise
         ("Exit polling shows he won 83% of young voters.", "83%", "Exit polling"),
+        # these verbs credit only when they report a clause
+        ("Analysts project that sales will fall 5% this year.", "5%", "Analysts"),
+        ("He replied to 200 emails on Monday.", "200", None),
+        ("The city observed a minute of silence for the 49 victims.", "49", None),
+        ("The sides argued over the $3 million fee.", "$3 million", None),
+        ("Officials pegged the damage at $3 million.", "$3 million", "Officials"),
         # the parse made the subject the root and the verb its clause
         (
             "A Quinnipiac University poll found last week that Clinton would win 46 percent.",
@@ -68,6 +74,11 @@ def _sources(text: str) -> dict[str, str | None]:
         "evidence-by",
         "evidence-of-a-date",
         "finding-of-a-clause",
+        "project-that",
+        "replied-to",
+        "observed-silence",
+        "argued-over",
+        "pegged",
         "finding-misparsed",
         "estimate-misparsed",
         "replied",
@@ -155,6 +166,7 @@ def test_a_plain_statement_has_no_source() -> None:
     [
         ("A survey found 40% of workers felt tired.", "40%", "survey"),
         ("Investigators found that 12 men had been cheated.", "12", "Investigators"),
+        ("The jury found that he had stolen $40,000.", "$40,000", "The jury"),
         ("The jury found 12 men guilty.", "12", None),
         ("In May, a jury found four men guilty on all charges.", "four", None),
     ],

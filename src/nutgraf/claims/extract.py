@@ -463,7 +463,15 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
             return True
         if first.dep_ not in ("nummod", "quantmod", "compound"):
             return True
-    if first.is_title and first.lower_ in UNITS and start and doc[start - 1].pos_ == "PROPN":
+    if (
+        first.is_title
+        and first.lower_ in UNITS
+        and start
+        and (
+            doc[start - 1].pos_ == "PROPN"
+            or doc[start - 1].ent_type_ in lexicon.PROPER_NAME_LABELS  # a name's first word
+        )
+    ):
         return True  # part of a name: "Formula One", "the Final Four"
     if following[:1] and following[0] in SPORT:
         return True
@@ -508,8 +516,13 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         return True
     if last.ent_type_ in ("DATE", "TIME", "ORDINAL") and _is_calendar(doc, start):
         return True
-    if last.ent_type_ in lexicon.PROPER_NAME_LABELS and last.ent_type_ != "NORP":
-        return True
+    if (
+        last.ent_type_ in lexicon.PROPER_NAME_LABELS
+        and last.ent_type_ != "NORP"
+        and _unit_end(doc, end) == end
+        and last.lower_ not in PERCENT
+    ):
+        return True  # part of a name, unless it is a share ("beat Trump 46 to 40 percent")
     if _is_year(doc, start, end) or _is_age(doc, start, end) or _is_identifier(doc, start):
         return True
     if before is not None and before.lower_ == "of" and start >= 2 and doc[start - 2].lower_ in KIN:
