@@ -245,6 +245,15 @@ PLURAL_SOURCES = frozenset(
 """Sources that are plural whatever comes before them ("police say", "figures from the ministry
 say"), some without an -s."""
 
+INSTITUTIONS = frozenset(
+    """center centre council department agency service institute university foundation
+    association committee commission board bureau office company corporation group bank
+    court museum school hospital society union league federation administration authority
+    ministry organization organisation network""".split()
+)
+"""Nouns that end the name of one body, however many words it joins with "and" ("the National
+Snow and Ice Data Center says", not "say")."""
+
 SINGULAR_S_NOUNS = frozenset("times news reuters states us".split())
 """Sources ending in -s that are singular ("The New York Times says", "Reuters says")."""
 

@@ -89,6 +89,8 @@ def _source_verb(source: str) -> str:
     'says'
     >>> _source_verb("police and witnesses"), _source_verb("figures from the ministry")
     ('say', 'say')
+    >>> _source_verb("the National Snow and Ice Data Center")
+    'says'
     """
     segment = [s for s in re.split(r"\s*,\s*", source.lower()) if s][-1].split()
     head = segment
@@ -98,7 +100,7 @@ def _source_verb(source: str) -> str:
             break
     noun = head[-1].rstrip(".")
     plural = (
-        "and" in head
+        ("and" in head and noun not in lexicon.INSTITUTIONS)
         or noun in lexicon.PLURAL_SOURCES
         or (
             head[0] in lexicon.PLURAL_DETERMINERS
