@@ -222,15 +222,15 @@ def _find_credits(doc: Doc) -> list[Credit]:
             if objects:
                 found.append(Credit(token, party_of(objects[0])))
         elif token.lemma_.lower() in lexicon.EVIDENCE and token.pos_ == "NOUN":
-            # "the ministry's figures that...", and "Trump estimates that...", a verb the
-            # parse took for a noun with its subject as a compound
-            owners = [c for c in token.children if c.dep_ == "poss"] or [
-                c
-                for c in token.children
-                if c.dep_ == "compound"
-                and c.ent_type_ in lexicon.PARTY_LABELS
-                and token.dep_ == "ROOT"
-            ]
+            owners = [c for c in token.children if c.dep_ == "poss"]  # "the ministry's figures"
+            if not owners and token.dep_ == "ROOT":
+                # "Trump estimates that...": a verb the parse took for a noun, its subject for
+                # a compound
+                owners = [
+                    c
+                    for c in token.children
+                    if c.dep_ == "compound" and c.ent_type_ in lexicon.PARTY_LABELS
+                ]
             if owners and any(c.dep_ in ("acl", "relcl", "ccomp") for c in token.children):
                 found.append(Credit(token, party_of(owners[0])))
         elif token.pos_ in ("VERB", "AUX") and (party := _reporter(token)) is not None:

@@ -283,7 +283,7 @@ class Referents:
                 # a role before a first name is no part of the name, as :func:`_people`
                 # reads it: "Health Minister Anna Lind" is Anna Lind, whether "Lind" or "she"
                 # is credited; "Federico Mayor Zaragoza" and "Dr. Dre" keep theirs
-                roles = [k for k, w in enumerate(words) if w.lower().rstrip(".") in lexicon.ROLES]
+                roles = [k for k, w in enumerate(words) if is_role(w)]
                 if roles and roles[-1] + 1 < len(words):
                     words = words[roles[-1] + 1 :]
                 if words:
@@ -306,6 +306,15 @@ def naming_sentence(story: Story, index: int, word: str) -> int | None:
         if not _GOES_ON[gender].match(story.sentences[before].text):
             return before
     return None
+
+
+def is_role(word: str) -> bool:
+    """Whether a word of a name is a role or a title, with its period or without ("Dr.").
+
+    The resolver drops one before a first name and the PolNeAR scorer drops them from an
+    annotated source, so both read a title alike.
+    """
+    return word.lower().rstrip(".") in lexicon.ROLES
 
 
 def same_party(a: str, b: str) -> bool:

@@ -31,7 +31,7 @@ from tqdm import tqdm
 from nutgraf import lexicon
 from nutgraf.claims import extract
 from nutgraf.claims.attribution import Attributor
-from nutgraf.claims.referents import same_party
+from nutgraf.claims.referents import is_role, same_party
 from nutgraf.claims.sources import SourceModel
 from nutgraf.claims.train import Article, fit, targets
 
@@ -107,9 +107,7 @@ def credits_source(source: str, credit: str | None) -> bool:
     """Whether a credit names the annotated source (see the module's docstring)."""
     if credit is None:
         return False
-    name = " ".join(
-        w for w in source.split(",")[0].split() if w.lower().rstrip(".") not in lexicon.ROLES
-    )
+    name = " ".join(w for w in source.split(",")[0].split() if not is_role(w))
     if same_party(name, credit):
         return True
     words = set(lexicon.WORD.findall(credit.lower())) - {"the", "a", "an"}
