@@ -124,6 +124,13 @@ than :data:`GROUP_PRONOUNS`, which also holds the speakers' "we" and "i" and the
 PERSON_SUBJECTS = ("he", "she", "i")
 """Subject pronouns of one person: "he was 55" gives an age, where "it was 55" gives a count."""
 
+AGE_GROUPS = frozenset(
+    """people persons adults children kids men women boys girls patients residents voters
+    those anyone everyone drivers workers""".split()
+)
+"""Nouns of people whose "over 60", "under 5" is an age ("adults over 60", "children under
+5"), where "costs over 60" is a figure."""
+
 RELATIVE_SUBJECTS = ("that", "which", "who", "this", "what")
 """Subjects of a reporting verb that stand for a clause or a relative, never a party ("the
 report, which said ..."). "WHO" in capitals is the World Health Organization: the reader checks
@@ -190,12 +197,37 @@ REPORTING_LEMMAS = frozenset(
 )
 """Lemmas of verbs that credit what follows to their subject."""
 
-CLAUSE_REPORTING_LEMMAS = frozenset("observe project forecast reply argue".split())
+CLAUSE_REPORTING_LEMMAS = frozenset("observe project forecast reply argue declare counter".split())
 """Verbs that credit their subject only when they report a clause with a verb of its own
 ("analysts project that sales will fall 5%", "Smith replied that 200 had signed"), since
 their other senses report nothing ("replied to 200 emails", "observed a minute of silence",
-"argued over the $3 million fee"). Kept apart from :data:`REPORTING_LEMMAS`, which also
-says which words a bullet must keep, so that the noun "project" stays cuttable."""
+"argued over the $3 million fee", "declared a state of emergency for 25 counties"). Kept
+apart from :data:`REPORTING_LEMMAS`, which also says which words a bullet must keep, so that
+the noun "project" stays cuttable."""
+
+SPEECH_LEMMAS = frozenset(
+    "say add tell claim note explain insist warn write tweet announce".split()
+)
+"""Reporting verbs of speech: as a participle ("..., saying 80 people were killed") they say
+what the subject of the verb they hang from says, where one of evidence ("..., suggesting
+that", "showing") draws a conclusion nobody is credited with."""
+
+NAMING_WORDS = frozenset("called named known as the".split())
+"""Words between a description and the name it gives ("a group called Local Coordination
+Committees", "an opposition group known as the LCC")."""
+
+GOING_ON = frozenset("go continue proceed".split())
+"""Verbs whose reporting infinitive was said ("went on to say that 300 ..."), unlike those of
+asking, refusing or planning ("urged him to say", "declined to say", "plans to announce")."""
+
+PHRASAL_REPORTING = frozenset({("point", "out")})
+"""A verb and its particle that together report a clause ("the mayor pointed out that 12
+schools had closed"), where the verb alone ("pointed to the poll") reports nothing."""
+
+SHARES = frozenset("percent % percentage".split())
+"""Nouns of a share of a population in a poll. A share that speaks ("51 percent of respondents
+said") answers the poll: it is no source of a figure, the poll is. "A majority of the justices
+said" and "half of the board said" are bodies speaking, so other shares are not here."""
 
 FINDING_LEMMAS = frozenset("find show".split())
 """Verbs that credit a finding: any subject's when they report a clause with a verb of its own

@@ -155,7 +155,9 @@ class Attributor:
         Those of the sentences :meth:`reads` names: the rules' credits and the words that
         the corpus's annotators took for cues, in text order; the source model chooses among
         them. A party that holds the figure ("51 percent of respondents said") is no
-        candidate: a source is never its own content.
+        candidate: a source is never its own content. Nor is any share of a population
+        (:data:`~nutgraf.lexicon.SHARES`: "..., versus 39 percent for Trump" after it): a share
+        that speaks answers a poll, and the poll is the source.
         """
         ruled = self._ruled(index, token)
         found: list[Candidate] = []
@@ -170,7 +172,8 @@ class Attributor:
             found.extend(
                 Candidate(j, cue, party, lexical, ruled == (j, cue.i))
                 for cue, party, lexical in sorted(parties, key=lambda p: p[0].i)
-                if j != index or not party.start <= token.i < party.end
+                if (j != index or not party.start <= token.i < party.end)
+                and party.root.lemma_.lower() not in lexicon.SHARES
             )
         return found
 
@@ -285,7 +288,10 @@ def _reporter(verb: Token) -> Token | None:
     said five men..."); a participle credits its agent ("deaths reported by WHO").
     """
     lemma = verb.lemma_.lower()
-    if lemma in lexicon.CLAUSE_REPORTING_LEMMAS:
+    phrasal = any(
+        (lemma, c.lower_) in lexicon.PHRASAL_REPORTING for c in verb.children if c.dep_ == "prt"
+    )
+    if lemma in lexicon.CLAUSE_REPORTING_LEMMAS or phrasal:
         if not _reports_clause(verb):
             return None
     elif lemma not in lexicon.REPORTING_LEMMAS and lemma not in lexicon.FINDING_LEMMAS:
@@ -309,9 +315,14 @@ def _reporter(verb: Token) -> Token | None:
     misparsed = verb.dep_ == "acl" and verb.head.dep_ == "ROOT"
     if not subjects and not agents and misparsed and _reports_clause(verb):
         subjects = [verb.head]
+    if not subjects and not agents and any(c.dep_ == "det" for c in verb.children):
+        # "..., a new Pew Research Center survey shows": the parse read the verb as the noun
+        # of its subject's phrase ("a ... shows"), the subject its compound
+        subjects = [c for c in verb.children if c.dep_ == "compound"][-1:]
     if not subjects and not agents:
-        # a subject shared with a joined clause: "Police appealed ... but said five men..."
-        joined = [verb.head] if verb.dep_ == "conj" else []
+        # a subject shared with a joined clause: "Police appealed ... but said five men...",
+        # "The ministry issued a statement, saying 80 people...", "He went on to say..."
+        joined = [verb.head] if verb.dep_ == "conj" or _speaks_for_head(verb) else []
         joined += [c for c in verb.lefts if c.dep_ in ("conj", "ccomp") and c.pos_ == "VERB"]
         subjects = [c for v in joined for c in v.children if c.dep_ == "nsubj"][:1]
     # of two subjects the parse gave the verb ("A crash killed 37 people, the ministry said"),
@@ -329,6 +340,23 @@ def _reporter(verb: Token) -> Token | None:
     ):
         return None
     return party
+
+
+def _speaks_for_head(verb: Token) -> bool:
+    """Whether a reporting participle or infinitive says what the subject of its head says.
+
+    A participle of speech does ("The ministry issued a statement, saying 80 people were
+    killed"), unless an "according to" beside it names the speaker; one of evidence does not
+    ("Payrolls rose, suggesting that ..."). An infinitive does after a verb of going on ("went
+    on to say"), not after one of asking, refusing or planning ("refused to say whether",
+    "urged the Pentagon to say", "plans to announce").
+    """
+    head = verb.head
+    if verb.dep_ == "advcl":
+        return verb.lemma_.lower() in lexicon.SPEECH_LEMMAS and not any(
+            c.lower_ == "according" for c in head.children
+        )
+    return verb.dep_ == "xcomp" and head.lemma_.lower() in lexicon.GOING_ON
 
 
 def _reports_clause(verb: Token) -> bool:

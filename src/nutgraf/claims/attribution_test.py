@@ -59,9 +59,51 @@ def _sources(text: str) -> dict[str, str | None]:
         ),
         # a verb the parse took for a noun, its subject for a compound
         ("Trump estimates that he spent $45 million on ads.", "$45 million", "Trump"),
+        (
+            "Nearly two-thirds of Americans support the measure, a new Pew Research Center"
+            " survey shows.",
+            "Nearly two-thirds",
+            "Pew Research Center survey",
+        ),
         ('Pence replied, "These are two men that get along."', "two", "Pence"),
         # "All told" sums; it credits nobody
         ("All told, the groups spent more than $2.5 million on ads.", "$2.5 million", None),
+        # a participle or an infinitive reports for the subject of the verb it hangs from
+        (
+            "The ministry issued a statement on Monday, saying at least 80 people were killed.",
+            "at least 80",
+            "The ministry",
+        ),
+        ("Pence went on to say that 300 jobs would be lost.", "300", "Pence"),
+        ("He refused to say whether 500 troops would be sent.", "500", None),
+        (
+            "Lawmakers urged the Pentagon to say how many of the 5,000 troops would stay.",
+            "5,000",
+            None,
+        ),
+        # a participle of evidence draws a conclusion nobody is credited with
+        (
+            "Payrolls rose last month, suggesting that unemployment would fall to 5 percent.",
+            "5 percent",
+            None,
+        ),
+        # "according to" names the speaker of the participle beside it
+        (
+            "Rebels attacked the base on Sunday, according to the Syrian Observatory for Human"
+            " Rights, saying that 20 soldiers died.",
+            "20",
+            "the Syrian Observatory for Human Rights",
+        ),
+        # a declaration reports when it declares a clause, not a state of emergency
+        (
+            "The senator declared that 40 percent of voters backed the plan.",
+            "40 percent",
+            "The senator",
+        ),
+        ("The governor declared a state of emergency for 25 counties.", "25", None),
+        # "point out" reports; "point to" does not
+        ("The mayor pointed out that 12 schools had closed.", "12", "The mayor"),
+        ("The mayor pointed to 12 schools that had closed.", "12", None),
     ],
     ids=[
         "according-to",
@@ -81,8 +123,19 @@ def _sources(text: str) -> dict[str, str | None]:
         "pegged",
         "finding-misparsed",
         "estimate-misparsed",
+        "shows-misparsed",
         "replied",
         "all-told",
+        "saying",
+        "went-on-to-say",
+        "refused-to-say",
+        "urged-to-say",
+        "suggesting",
+        "according-to-beside-saying",
+        "declared-that",
+        "declared-an-emergency",
+        "pointed-out",
+        "pointed-to",
     ],
 )
 def test_the_credited_party(text: str, figure: str, source: str | None) -> None:
@@ -175,6 +228,47 @@ def test_found_credits_evidence_and_findings_not_verdicts(
     text: str, figure: str, source: str | None
 ) -> None:
     assert _sources(text) == {figure: source}
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ('"We have lost 40 homes," the mayor told CNN.', "the mayor"),
+        ("The mayor told CNN that 40 homes had been lost.", "The mayor"),
+    ],
+)
+def test_a_description_is_not_the_name_it_speaks_to(text: str, source: str) -> None:
+    # "mayor" stands before "CNN" as the subject of "told", not as CNN's title
+    assert [f.source for f in figures(text)] == [source]
+
+
+def test_a_share_of_respondents_is_no_source_the_poll_is() -> None:
+    text = (
+        "In a national CNN/ORC poll released Monday, 31% of Republicans said they were"
+        " enthusiastic, compared with 23% of Democrats."
+    )
+    assert _sources(text) == {"31%": "national CNN/ORC poll", "23%": "national CNN/ORC poll"}
+
+
+def test_a_majority_of_a_body_is_a_source() -> None:
+    text = "A majority of the justices said the $2 billion fine was excessive."
+    assert _sources(text) == {"$2 billion": "majority of the justices"}
+
+
+def test_the_mayor_is_the_mayor_named_with_a_capitalized_title() -> None:
+    text = (
+        "Mayor Bill de Blasio told CNN that 40 schools would close."
+        " The mayor said 300 teachers were sick."
+    )
+    assert _sources(text)["300"] == "Bill de Blasio"
+
+
+def test_a_name_given_with_called_is_the_name_of_the_group() -> None:
+    text = (
+        "A group called Local Coordination Committees said 45 people were killed on Friday."
+        " The group said 20 of them died in Homs."
+    )
+    assert _sources(text)["20"] == "Local Coordination Committees"
 
 
 def test_an_aside_between_dashes_is_not_part_of_the_name() -> None:

@@ -643,6 +643,16 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
     if before is not None and before.lower_ in AGE_CUES and bare and end == start + 1:
         age = _token_value(doc[start])
         return age is not None and 0 < age < 120
+    if (
+        before is not None
+        and before.lower_ in ("over", "under", "above")
+        and (after is None or after.pos_ not in ("NOUN", "PROPN", "NUM", "SYM", "ADJ"))
+        and end == start + 1
+        and start >= 2
+        and doc[start - 2].lower_ in lexicon.AGE_GROUPS
+    ):
+        age = _token_value(doc[start])
+        return age is not None and 0 < age < 120  # "adults over 60", "children under 5"
     if before is not None and before.lower_ in ("was", "is") and bare and end == start + 1:
         subject = [t for t in before.children if t.dep_ == "nsubj"]
         return bool(subject) and (

@@ -453,10 +453,20 @@ def _descriptors(ent: Span) -> set[str]:
     words = {c.lemma_.lower() for c in root.children if c.dep_ == "appos"}
     if root.dep_ == "appos":
         words.add(root.head.lemma_.lower())
-    words.update(
-        t.lemma_.lower() for t in ent.doc[max(0, ent.start - 3) : ent.start] if t.pos_ == "NOUN"
-    )
+    # the title right before the name, in one noun phrase with it ("the opposition group
+    # Local Coordination Committees", "a group called ...", "known as ..."); a noun before a
+    # verb is no title of the verb's object ("the mayor told CNN")
+    # A capitalized title counts as one ("Mayor Bill de Blasio"), whether or not the
+    # recognizer took it into the name.
+    for t in reversed(ent.doc[max(0, ent.start - 3) : ent.start]):
+        if is_role(t.text):
+            words.add(t.lower_.rstrip("."))
+        elif t.pos_ not in ("NOUN", "ADJ") and t.lower_ not in lexicon.NAMING_WORDS:
+            break
+        elif t.pos_ == "NOUN":
+            words.add(t.lemma_.lower())
     words.update(t.lemma_.lower() for t in ent if t.pos_ == "NOUN")
+    words.update(t.lower_.rstrip(".") for t in ent if is_role(t.text))
     return words
 
 
