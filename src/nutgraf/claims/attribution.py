@@ -298,6 +298,8 @@ def _reporter(verb: Token) -> Token | None:
         return None
     if lemma == "claim" and any(c.lower_ == "responsibility" for c in verb.children):
         return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "would not say whether 500 troops ...": what is not said is no claim
     if lemma == "tell" and any(c.lower_ == "all" and c.i == verb.i - 1 for c in verb.children):
         return None  # "All told, ...": a sum, not a credit
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -333,6 +335,17 @@ def _reporter(verb: Token) -> Token | None:
         return None  # a relative pronoun; "WHO" in capitals is the World Health Organization
     if verb.dep_ == "amod" and not agents:
         return None
+    if party.lemma_.lower() in lexicon.EVIDENCE:
+        # "The report, by the Government Accountability Office, found ...": the parse hung the
+        # maker on the verb; the guidelines name the maker
+        makers = [
+            g
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ == "by"
+            for g in c.children
+            if g.dep_ == "pobj" and g.pos_ == "PROPN"
+        ]
+        party = makers[0] if makers else party
     if (
         lemma in lexicon.FINDING_LEMMAS
         and party.lemma_.lower() not in lexicon.EVIDENCE

@@ -76,6 +76,20 @@ def _sources(text: str) -> dict[str, str | None]:
         ),
         ("Pence went on to say that 300 jobs would be lost.", "300", "Pence"),
         ("He refused to say whether 500 troops would be sent.", "500", None),
+        # what a verb does not say is no claim
+        ("He would not say whether 500 troops would be sent.", "500", None),
+        (
+            "The company has not said how many of its 5,000 workers will lose their jobs.",
+            "5,000",
+            None,
+        ),
+        # the parse hung the report's maker on the verb
+        (
+            "The report, by the Government Accountability Office, found that 40 percent of"
+            " the contracts were late.",
+            "40 percent",
+            "the Government Accountability Office",
+        ),
         (
             "Lawmakers urged the Pentagon to say how many of the 5,000 troops would stay.",
             "5,000",
@@ -129,6 +143,9 @@ def _sources(text: str) -> dict[str, str | None]:
         "saying",
         "went-on-to-say",
         "refused-to-say",
+        "would-not-say",
+        "has-not-said",
+        "maker-on-the-verb",
         "urged-to-say",
         "suggesting",
         "according-to-beside-saying",

@@ -639,6 +639,8 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
     """Tell ages from figures: "John Smith, 29, of London", "aged 29 and 31", "at 16"."""
     before = doc[start - 1] if start else None
     after = doc[end] if end < len(doc) else None
+    if after is not None and after.lower_ in ("%", "percent"):
+        return False  # "Turnout was 62%", whoever the recognizer takes "Turnout" for
     bare = after is None or after.is_punct or after.pos_ in ("DET", "ADP", "SCONJ", "CCONJ")
     if before is not None and before.lower_ in AGE_CUES and bare and end == start + 1:
         age = _token_value(doc[start])

@@ -93,6 +93,8 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("Adults over 60 and children under 5 got 300 doses.", ["300"]),
         ("He has over 60 employees.", ["over 60"]),
         ("Police arrested 40 people over 2 separate incidents.", ["40", "over 2"]),
+        # the small model tags "Turnout" a person; a percentage is never an age
+        ("Turnout was 62%, election officials told reporters.", ["62%"]),
         ("Dozens of people were hurt and 7 died.", ["7"]),
         ("He trains once a week.", []),
         ("She reached the quarter-finals, where 12 players remained.", ["12"]),
@@ -139,6 +141,7 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         "age-group",
         "over-a-count",
         "over-a-count-of-events",
+        "percentage-after-was",
         "dozens",
         "frequency",
         "fraction-compound",
