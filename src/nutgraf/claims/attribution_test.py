@@ -285,7 +285,10 @@ def test_a_name_given_with_called_is_the_name_of_the_group() -> None:
         "A group called Local Coordination Committees said 45 people were killed on Friday."
         " The group said 20 of them died in Homs."
     )
-    assert _sources(text)["20"] == "Local Coordination Committees"
+    assert _sources(text) == {
+        "45": "Local Coordination Committees",
+        "20": "Local Coordination Committees",
+    }
 
 
 def test_an_aside_between_dashes_is_not_part_of_the_name() -> None:

@@ -383,6 +383,17 @@ def party_of(token: Token) -> Span:
         ]
         if makers:
             return party_of(makers[0])
+    # "a group called Local Coordination Committees", "known as the LCC": the name it is given
+    given = [
+        name
+        for acl in token.children
+        if acl.dep_ == "acl" and acl.lower_ in lexicon.NAMING_WORDS
+        for link in [acl, *(c for c in acl.children if c.dep_ == "prep" and c.lower_ == "as")]
+        for name in link.children
+        if name.dep_ in ("oprd", "pobj") and name.pos_ == "PROPN"
+    ]
+    if given:
+        return party_of(given[0])
     keep = [token]
     for child in token.children:
         if child.dep_ not in _CUT:
