@@ -465,10 +465,9 @@ def _descriptors(ent: Span) -> set[str]:
     if root.dep_ == "appos":
         words.add(root.head.lemma_.lower())
     # the title right before the name, in one noun phrase with it ("the opposition group
-    # Local Coordination Committees", "a group called ...", "known as ..."); a noun before a
-    # verb is no title of the verb's object ("the mayor told CNN")
-    # A capitalized title counts as one ("Mayor Bill de Blasio"), whether or not the
-    # recognizer took it into the name.
+    # Local Coordination Committees", "a group called ...", "known as ..."), or a capitalized
+    # one ("Mayor Bill de Blasio"), whether or not the recognizer took it into the name; a
+    # noun before a verb is no title of the verb's object ("the mayor told CNN")
     for t in reversed(ent.doc[max(0, ent.start - 3) : ent.start]):
         if is_role(t.text):
             words.add(t.lower_.rstrip("."))
