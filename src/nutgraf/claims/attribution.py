@@ -68,11 +68,18 @@ class Attributor:
         """Return the party credited with the figure at ``token`` in sentence ``index``, or None.
 
         The source model scores every candidate credit near the figure; the best one is named
-        when its score reaches :data:`~nutgraf.claims.sources.THRESHOLD`.
+        when its score reaches :data:`~nutgraf.claims.sources.THRESHOLD`. A figure that a verb
+        values ("put the death toll at 230": :func:`valued_quantity`) is that verb's subject's.
         """
         candidates = [c for c in self.candidates(index, token) if c.reports]
         if not candidates:
             return None
+        quantity = valued_quantity(token)
+        valuing = [
+            c for c in candidates if quantity and c.sentence == index and c.cue == quantity.head
+        ]
+        if valuing:
+            return self.referents.name(index, valuing[0].party)
         scores = self.model.scores(
             featurize(token, index, candidates, self.context, self.model.rates)
         )
@@ -397,6 +404,46 @@ def _speaker_before(verb: Token) -> list[Token]:
         t for t in doc[:end] if t.dep_ == "appos" and t.right_edge.i + 1 >= end and t.head.i < t.i
     ]
     return found[:1]
+
+
+def valued_quantity(token: Token) -> Token | None:
+    """Return the quantity a verb puts at the figure hanging from ``token``, if one does.
+
+    "The Red Cross put the death toll at 230" (the toll), "Police estimated the crowd at
+    10,000", "the cost was put at $4 billion": the figure is the object of "at" itself
+    (``token`` is that "at"; not "tallied the votes at 40 polling stations", where "at" says
+    where) after a verb of :data:`nutgraf.lexicon.VALUING_LEMMAS` whose object or passive
+    subject, a common noun, is the quantity (its head is that verb). Not "the loss put the
+    Yankees at 12 games behind", which values no quantity, nor "put his age at 21", an age
+    and no figure. The parse often hangs "at" inside the quantity's phrase ("put the number
+    of displaced people at 60,000", "the odds of a rate cut at 30 percent"); it still belongs
+    to the verb. :meth:`Attributor.source` credits that verb's subject without the source
+    model, which has too few such sentences to learn from.
+    """
+    if token.lower_ != "at" or token.dep_ != "prep":
+        return None
+    valued = token.head
+    while valued.dep_ in _WITHIN_PHRASE and valued.head.i != valued.i:
+        valued = valued.head
+    if valued.pos_ == "VERB":  # "at" on the verb: the quantity is its object
+        valued = next(
+            (c for c in valued.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"),
+            valued,
+        )
+    if (
+        valued.dep_ in ("dobj", "nsubjpass")
+        and valued.pos_ == "NOUN"
+        and valued.lemma_.lower() != "age"
+        and valued.head.pos_ == "VERB"
+        and valued.head.lemma_.lower() in lexicon.VALUING_LEMMAS
+    ):
+        return valued
+    return None
+
+
+_WITHIN_PHRASE = frozenset("pobj prep compound amod acl".split())
+"""Dependencies inside a noun phrase, through which :func:`valued_quantity` climbs from a
+misplaced "at" to the phrase it values."""
 
 
 def _may_credit(credit: Credit, token: Token) -> bool:

@@ -51,6 +51,27 @@ def _sources(text: str) -> dict[str, str | None]:
         ("The city observed a minute of silence for the 49 victims.", "49", None),
         ("The sides argued over the $3 million fee.", "$3 million", None),
         ("Officials pegged the damage at $3 million.", "$3 million", "Officials"),
+        # a verb that values a quantity "at" a figure credits its subject, whatever else
+        ("The Red Cross put the death toll at 230.", "230", "The Red Cross"),
+        ("Police estimated the crowd at 10,000 on Sunday.", "10,000", "Police"),
+        ("The cost of the damage was put at $4 billion by insurers.", "$4 billion", "insurers"),
+        ("He put the bag at the door and left 3 boxes.", "3", None),
+        # "at" says where
+        ("Police put extra officers on duty at 30 stations, the mayor said.", "30", "the mayor"),
+        ("Officials put the death toll at 45.", "45", "Officials"),  # a value, not an age
+        # the parse hangs "at" inside the valued phrase
+        ("Analysts put the odds of a rate cut at 30 percent.", "30 percent", "Analysts"),
+        # the parse hangs the reported clause from "report", "letter"; it is the verb's
+        (
+            "The UN said in a report that 1 million more people would need food aid by March.",
+            "1 million",
+            "UN",
+        ),
+        (
+            "The governor wrote in a letter that 400 inmates would be released.",
+            "400",
+            "The governor",
+        ),
         # the parse made the subject the root and the verb its clause
         (
             "A Quinnipiac University poll found last week that Clinton would win 46 percent.",
@@ -135,6 +156,15 @@ def _sources(text: str) -> dict[str, str | None]:
         "observed-silence",
         "argued-over",
         "pegged",
+        "put-the-toll-at",
+        "estimated-the-crowd-at",
+        "was-put-at-by",
+        "put-the-bag-at",
+        "at-a-place",
+        "put-the-toll-at-45",
+        "at-inside-the-valued-phrase",
+        "said-in-a-report-that",
+        "wrote-in-a-letter-that",
         "finding-misparsed",
         "estimate-misparsed",
         "shows-misparsed",
@@ -312,3 +342,36 @@ def test_an_aside_between_dashes_is_not_part_of_the_name() -> None:
 )
 def test_a_surname_is_named_in_full_from_its_own_sentence(text: str, source: str) -> None:
     assert [f.source for f in figures(text)] == [source]
+
+
+def test_both_estimates_of_a_crowd_keep_their_own_sources_and_what_they_count() -> None:
+    found = figures(
+        "Police estimated the crowd at 10,000, though organizers put the number at 50,000."
+    )
+    assert [(f.text, f.source, f.counts) for f in found] == [
+        ("10,000", "Police", "crowd"),
+        ("50,000", "organizers", "number"),
+    ]
+    found = figures("Officials put the number of displaced people at about 60,000.")
+    assert [(f.text, f.source, f.counts) for f in found] == [
+        ("about 60,000", "Officials", "number of displaced people")
+    ]
+
+
+def test_they_with_no_named_party_is_the_one_group_before_it() -> None:
+    assert _sources("Police arrested John Smith on Friday. They said 14 guns were found.") == {
+        "14": "Police"
+    }
+    assert (
+        _sources("Officials said 40 migrants were rescued off Libya. They said 12 drowned.")["12"]
+        == "Officials"
+    )
+    # the police or the protesters: no one is named
+    assert _sources("Police fired tear gas at protesters. They said 40 members were hurt.") == {
+        "40": "They"
+    }
+
+
+def test_a_standing_is_no_value_and_an_age_no_figure() -> None:
+    assert _sources("The loss put the Yankees at 12 games behind.") == {"12": None}
+    assert _sources("The prosecutor put Kasab's age at 21.") == {}

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from nutgraf import lexicon, nlp
-from nutgraf.claims.attribution import Attributor
+from nutgraf.claims.attribution import Attributor, valued_quantity
 from nutgraf.claims.referents import LOOKBACK, Parses
 from nutgraf.story import Figure, Highlight, Story
 
@@ -321,10 +321,15 @@ def counted(mention: _Mention) -> str:
     """Return a short phrase for what a figure counts: its noun with modifiers, and the verb after.
 
     "at least 80 people were killed" gives "people killed"; a figure with no noun of its own
-    ("Twenty of those 80 were killed") gives the phrase around it.
+    ("Twenty of those 80 were killed") gives the phrase around it; a figure a verb values
+    ("put the death toll at 230", :func:`~nutgraf.claims.attribution.valued_quantity`) counts
+    what it values ("death toll").
     """
     head = mention.head
-    if (
+    valued = valued_quantity(head)
+    if valued is not None:
+        head = valued
+    elif (
         head.i < mention.span.end
         and head.dep_ in lexicon.SUBJECT_DEPS
         and head.head.pos_
@@ -337,17 +342,21 @@ def counted(mention: _Mention) -> str:
     words = [
         t
         for t in head.lefts
-        if t.dep_ in ("amod", "compound") and not t.like_num and t.i >= mention.span.end
+        if t.dep_ in ("amod", "compound")
+        and not t.like_num
+        and (valued is not None or t.i >= mention.span.end)
     ]
     words.append(head)
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "from", "on"):
             # up to six words, and not past a mark ("areas, where several" is no phrase); a
             # hyphen is part of its word ("the state-owned plant")
-            within = (t for t in child.subtree if t.i < child.i + 6)
+            # ... and not into the "at" of a value the parse hung inside the phrase
+            end = child.i + 6 if valued is None else min(child.i + 6, mention.span.start - 1)
+            within = (t for t in child.subtree if t.i < end)
             words.extend(itertools.takewhile(lambda t: not t.is_punct or t.text == "-", within))
             break
-    if head.dep_ in lexicon.SUBJECT_DEPS and head.head.pos_ == "VERB":
+    if valued is None and head.dep_ in lexicon.SUBJECT_DEPS and head.head.pos_ == "VERB":
         words.append(head.head)
     if not any(t.is_alpha and not t.is_stop for t in words):
         return head.head.text if head.head.i != head.i else mention.span.text
@@ -641,6 +650,8 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
     after = doc[end] if end < len(doc) else None
     if after is not None and after.lower_ in ("%", "percent"):
         return False  # "Turnout was 62%", whoever the recognizer takes "Turnout" for
+    if before is not None and valued_quantity(before) is not None:
+        return False  # "put the death toll at 45": a value, not "at 45" years
     bare = after is None or after.is_punct or after.pos_ in ("DET", "ADP", "SCONJ", "CCONJ")
     if before is not None and before.lower_ in AGE_CUES and bare and end == start + 1:
         age = _token_value(doc[start])

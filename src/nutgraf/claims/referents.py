@@ -141,7 +141,11 @@ class Referents:
         return self._leniently(index, word, at)
 
     def _leniently(self, index: int, word: str, at: int) -> Referent | None:
-        """Take the last party credited or named, of the pronoun's kind, :data:`LOOKBACK` back."""
+        """Take the last party credited or named, of the pronoun's kind, :data:`LOOKBACK` back.
+
+        A name, or for "they" a group credited by what it is ("officials said"); failing
+        those, a "they" may be the one group before it (:meth:`_plural_subject`).
+        """
         person = word in lexicon.PERSONAL_PRONOUNS
         for j in range(index, max(-1, index - LOOKBACK - 1), -1):
             if j not in self.docs:
@@ -151,6 +155,8 @@ class Referents:
                     continue
                 if party.root.pos_ == "PROPN" and (not person or _is_person(party)):
                     return Referent(self.name(j, party))
+                if word in ("they", "them") and party.root.lower_ in lexicon.PLURAL_SOURCES:
+                    return Referent(clean(party))  # "Officials said ... They said ..."
             for ent in reversed(self.docs[j].ents):
                 if j == index and ent.start >= at:
                     continue
@@ -159,6 +165,37 @@ class Referents:
                         return Referent(self._full_name(j, ent.text))
                     start = self.story.sentences[j].start + ent.start_char
                     return Referent(ent.text, (start, start + len(ent.text)))
+        return self._plural_subject(index, at) if word in ("they", "them") else None
+
+    def _plural_subject(self, index: int, at: int) -> Referent | None:
+        """Return the group a "they" with no named party goes back to: a plural subject before it.
+
+        "Police arrested John Smith on Friday. They said 14 guns were found": the nearest
+        sentence before the pronoun (or its own, before it), within :data:`LOOKBACK`, that
+        holds a plural noun must hold only one, the subject, a group that speaks
+        (:data:`nutgraf.lexicon.PLURAL_SOURCES`: "police", "Health officials"). "Police fired
+        tear gas at protesters. They said ..." could be either, and names no one.
+        """
+        for j in range(index, max(-1, index - LOOKBACK - 1), -1):
+            if j not in self.docs:
+                continue
+            plural = [
+                t
+                for t in self.docs[j]
+                if (j < index or t.i < at)
+                and t.pos_ in ("NOUN", "PROPN")
+                and t.dep_ != "compound"
+                and (t.tag_ in ("NNS", "NNPS") or t.lower_ in lexicon.PLURAL_SOURCES)
+            ]
+            if plural:
+                (group, *others) = plural
+                if others or group.dep_ not in lexicon.SUBJECT_DEPS:
+                    return None
+                return (
+                    Referent(clean(party_of(group)))
+                    if group.lower_ in lexicon.PLURAL_SOURCES
+                    else None
+                )
         return None
 
     def _strictly(self, index: int, word: str, context: str) -> Referent | None:
