@@ -334,6 +334,9 @@ PARTY_LABELS = frozenset("PERSON ORG GPE NORP FAC".split())
 organizations, places, nationalities and groups, buildings. Narrower than
 :data:`PROPER_NAME_LABELS`: an event, a law, a work or a product is no party."""
 
+PLACE_LABELS = frozenset("GPE LOC FAC".split())
+"""Entity labels of places: a place can be "it" ("China said ... It said") but not "they"."""
+
 NOT_PERSON_LABELS = frozenset("GPE LOC NORP FAC".split())
 """spaCy entity labels that are never a person ("he" or "she"): places, nationalities,
 buildings. ``ORG`` is not among them: the small model often tags a person ``ORG``."""

@@ -366,6 +366,10 @@ def test_they_with_no_named_party_is_the_one_group_before_it() -> None:
         _sources("Officials said 40 migrants were rescued off Libya. They said 12 drowned.")["12"]
         == "Officials"
     )
+    # "they" is never a place
+    assert _sources("Lawmakers met in Ohio on Monday. They said 12 bills had passed.") == {
+        "12": "Lawmakers"
+    }
     # the police or the protesters: no one is named
     assert _sources("Police fired tear gas at protesters. They said 40 members were hurt.") == {
         "40": "They"
@@ -375,3 +379,21 @@ def test_they_with_no_named_party_is_the_one_group_before_it() -> None:
 def test_a_standing_is_no_value_and_an_age_no_figure() -> None:
     assert _sources("The loss put the Yankees at 12 games behind.") == {"12": None}
     assert _sources("The prosecutor put Kasab's age at 21.") == {}
+
+
+def test_he_with_no_name_before_it_is_the_role_the_story_gave() -> None:
+    text = (
+        'The minister spoke for an hour. "Our economy grew 3 percent last year," he told'
+        " parliament."
+    )
+    assert _sources(text) == {"3 percent": "The minister"}
+    # a subject that is no role, or two people it could be: the pronoun stays
+    assert _sources("Officials met the minister on Monday. He said 40 schools would reopen.") == {
+        "40": "He"
+    }
+    assert _sources("The president met the prime minister. She said trade grew 8 percent.") == {
+        "8 percent": "She"
+    }
+    # the role credited before, not the subject of its quotation
+    text = '"The president has failed us," the senator said. He said 40 states had lost jobs.'
+    assert _sources(text) == {"40": "the senator"}

@@ -10,8 +10,10 @@ Two stages ask who a word refers to, and both ask here:
 
 A source and a bullet differ in what a wrong answer costs, so :meth:`Referents.resolve` takes
 a strictness. A source names a party the story already credited, and its reader sees the
-sentence it came from: the **lenient** rule takes the last party credited (a name, not a
-description) or the last named entity of the right kind within :data:`LOOKBACK` sentences.
+sentence it came from: the **lenient** rule takes the last party credited (a name, or a
+group for "they" and a role for "he" and "she": "officials said", "the senator said") or
+the last named entity of the right kind within :data:`LOOKBACK` sentences (never a place for
+"they"), and failing those the one group or role the sentence before names as its subject.
 A bullet's opening is rewritten as a statement of fact: the **strict** rule names a person only
 when the sentence before (past any that go on about the same person unnamed) names exactly one
 person, as its leading subject, and nothing in the story says the pronoun could be someone
@@ -143,8 +145,12 @@ class Referents:
     def _leniently(self, index: int, word: str, at: int) -> Referent | None:
         """Take the last party credited or named, of the pronoun's kind, :data:`LOOKBACK` back.
 
-        A name, or for "they" a group credited by what it is ("officials said"); failing
-        those, a "they" may be the one group before it (:meth:`_plural_subject`).
+        A name, or a party credited by what it is: for "they" a group ("officials said"), for
+        "he" or "she" a role ("the senator said"); a "they" is
+        never a place ("Lawmakers questioned him on Capitol Hill. They said ...", "... rescued
+        off Libya. They said ..."); failing those, a "they" may be the one group before it
+        (:meth:`_plural_subject`) and a "he" or "she" a role ("the minister",
+        :meth:`_role_subject`).
         """
         person = word in lexicon.PERSONAL_PRONOUNS
         for j in range(index, max(-1, index - LOOKBACK - 1), -1):
@@ -157,15 +163,60 @@ class Referents:
                     return Referent(self.name(j, party))
                 if word in ("they", "them") and party.root.lower_ in lexicon.PLURAL_SOURCES:
                     return Referent(clean(party))  # "Officials said ... They said ..."
+                if person and party.root.pos_ == "NOUN" and is_role(party.root.text):
+                    return Referent(self.name(j, party))  # "..., the senator said. He said"
             for ent in reversed(self.docs[j].ents):
                 if j == index and ent.start >= at:
                     continue
-                if (ent.label_ == "PERSON") == person and ent.label_ in lexicon.PARTY_LABELS:
+                if (
+                    (ent.label_ == "PERSON") == person
+                    and ent.label_ in lexicon.PARTY_LABELS
+                    and not (word in ("they", "them") and ent.label_ in lexicon.PLACE_LABELS)
+                ):
                     if len(ent) == 1:
                         return Referent(self._full_name(j, ent.text))
                     start = self.story.sentences[j].start + ent.start_char
                     return Referent(ent.text, (start, start + len(ent.text)))
-        return self._plural_subject(index, at) if word in ("they", "them") else None
+        if word in ("they", "them"):
+            return self._plural_subject(index, at)
+        return self._role_subject(index) if person else None
+
+    def _role_subject(self, index: int) -> Referent | None:
+        """Return the role a "he" or "she" with no name before it goes back to, if one.
+
+        "The minister spoke for an hour. 'Our economy grew 3 percent,' he told parliament":
+        in the nearest sentence before, within :data:`LOOKBACK`, with a subject outside
+        quotation marks that is no pronoun, that subject, when it is a role
+        (:data:`nutgraf.lexicon.ROLES`: "the minister", "the coach") and the one person or
+        role the sentence names, is the person as the story names them. Not "The president
+        met the prime minister. She said ...", which could be either, nor the subject of a
+        quotation ("'The president has failed us,' the senator said": the senator is
+        credited, and a credit is read first). The pronoun's own sentence is not read: what
+        comes before it there is mostly the quotation it closes.
+        """
+        for j in range(index - 1, max(-1, index - LOOKBACK - 1), -1):
+            if j not in self.docs:
+                continue
+            doc = self.docs[j]
+            subjects = [
+                t
+                for t in doc
+                if t.dep_ in lexicon.SUBJECT_DEPS
+                and t.lower_ not in lexicon.OPENING_PRONOUNS
+                and len(lexicon.DOUBLE_QUOTE_MARK.findall(doc.text[: t.idx])) % 2 == 0
+            ]
+            if subjects:
+                people = [
+                    t
+                    for t in doc
+                    if (t.pos_ == "NOUN" and is_role(t.text))
+                    or (t.ent_type_ == "PERSON" and t.ent_iob_ == "B")
+                ]
+                first = subjects[0]
+                if people == [first]:
+                    return Referent(self.name(j, party_of(first)))
+                return None
+        return None
 
     def _plural_subject(self, index: int, at: int) -> Referent | None:
         """Return the group a "they" with no named party goes back to: a plural subject before it.
