@@ -72,14 +72,20 @@ class Attributor:
         values ("put the death toll at 230": :func:`valued_quantity`) is that verb's subject's.
         """
         candidates = [c for c in self.candidates(index, token) if c.reports]
+        quantity = valued_quantity(token)
+        if quantity is not None:
+            valuing = [
+                c
+                for c in candidates
+                if c.sentence == index and c.cue == quantity.head and _may_value(c.party.root)
+            ]
+            if valuing:
+                return self.referents.name(index, valuing[0].party)
+            agent = _agent_of_value(token) if quantity.dep_ == "nsubjpass" else None
+            if agent is not None:
+                return self.referents.name(index, party_of(agent))
         if not candidates:
             return None
-        quantity = valued_quantity(token)
-        valuing = [
-            c for c in candidates if quantity and c.sentence == index and c.cue == quantity.head
-        ]
-        if valuing:
-            return self.referents.name(index, valuing[0].party)
         scores = self.model.scores(
             featurize(token, index, candidates, self.context, self.model.rates)
         )
@@ -439,6 +445,35 @@ def valued_quantity(token: Token) -> Token | None:
     ):
         return valued
     return None
+
+
+def _agent_of_value(at: Token) -> Token | None:
+    """Return who put a passive's quantity at a value when the parse hung "by" on the value.
+
+    "The crowd was estimated at 10,000 by police": the small model hangs "by police" on
+    10,000, so the passive verb has no agent of its own. A "by" under the value names the
+    party when :func:`_may_value` allows it.
+    """
+    for by in at.subtree:
+        if by.lower_ == "by" and by.dep_ in ("prep", "agent"):
+            for party in by.children:
+                if party.dep_ == "pobj" and _may_value(party):
+                    return party
+    return None
+
+
+def _may_value(party: Token) -> bool:
+    """Whether a word can name who valued a quantity: not a time or a share.
+
+    "Estimated at 10,000 by the end of the day", "by Monday", "up by 20 percent": a "by" of
+    a passive is as often a time as an agent.
+    """
+    return (
+        party.pos_ in ("NOUN", "PROPN", "PRON")
+        and party.ent_type_ not in ("DATE", "TIME")
+        and party.lemma_.lower()
+        not in lexicon.TIME_UNITS | lexicon.CALENDAR_NOUNS | lexicon.SHARES | {"time", "end"}
+    )
 
 
 _WITHIN_PHRASE = frozenset("pobj prep compound amod acl".split())

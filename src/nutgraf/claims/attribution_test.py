@@ -59,6 +59,9 @@ def _sources(text: str) -> dict[str, str | None]:
         # "at" says where
         ("Police put extra officers on duty at 30 stations, the mayor said.", "30", "the mayor"),
         ("Officials put the death toll at 45.", "45", "Officials"),  # a value, not an age
+        # the parse hangs "by police" on the value; a "by" of time names no one
+        ("The crowd was estimated at 10,000 by police.", "10,000", "police"),
+        ("The crowd was estimated at 10,000 by the end of the day.", "10,000", None),
         # the parse hangs "at" inside the valued phrase
         ("Analysts put the odds of a rate cut at 30 percent.", "30 percent", "Analysts"),
         # the parse hangs the reported clause from "report", "letter"; it is the verb's
@@ -162,6 +165,8 @@ def _sources(text: str) -> dict[str, str | None]:
         "put-the-bag-at",
         "at-a-place",
         "put-the-toll-at-45",
+        "agent-on-the-value",
+        "by-a-time",
         "at-inside-the-valued-phrase",
         "said-in-a-report-that",
         "wrote-in-a-letter-that",
