@@ -145,12 +145,11 @@ class Referents:
     def _leniently(self, index: int, word: str, at: int) -> Referent | None:
         """Take the last party credited or named, of the pronoun's kind, :data:`LOOKBACK` back.
 
-        A name, or a party credited by what it is: for "they" a group ("officials said"), for
-        "he" or "she" a role ("the senator said"); a "they" is
-        never a place ("Lawmakers questioned him on Capitol Hill. They said ...", "... rescued
-        off Libya. They said ..."); failing those, a "they" may be the one group before it
-        (:meth:`_plural_subject`) and a "he" or "she" a role ("the minister",
-        :meth:`_role_subject`).
+        A name, or a party credited by what it is: for "they" a group ("officials said"),
+        for "he" or "she" a role ("the senator said"). A "they" is never a place ("Lawmakers
+        met in Ohio. They said ..."). Failing those, a "they" may be the one group the
+        sentence before has as its subject (:meth:`_plural_subject`), and a "he" or "she"
+        the one role (:meth:`_role_subject`).
         """
         person = word in lexicon.PERSONAL_PRONOUNS
         for j in range(index, max(-1, index - LOOKBACK - 1), -1):
