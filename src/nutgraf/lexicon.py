@@ -337,7 +337,7 @@ organizations, places, nationalities and groups, buildings. Narrower than
 PLACE_LABELS = frozenset("GPE LOC FAC".split())
 """Entity labels of places: a place can be "it" ("China said ... It said") but not "they"."""
 
-NOT_PERSON_LABELS = frozenset("GPE LOC NORP FAC".split())
+NOT_PERSON_LABELS = PLACE_LABELS | {"NORP"}
 """spaCy entity labels that are never a person ("he" or "she"): places, nationalities,
 buildings. ``ORG`` is not among them: the small model often tags a person ``ORG``."""
 

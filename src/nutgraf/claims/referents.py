@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nutgraf import lexicon, nlp
+from nutgraf.claims.sources import quotations
 from nutgraf.story import Story
 
 if TYPE_CHECKING:
@@ -152,6 +153,7 @@ class Referents:
         the one role (:meth:`_role_subject`).
         """
         person = word in lexicon.PERSONAL_PRONOUNS
+        group = word in ("they", "them")
         for j in range(index, max(-1, index - LOOKBACK - 1), -1):
             if j not in self.docs:
                 continue
@@ -160,7 +162,7 @@ class Referents:
                     continue
                 if party.root.pos_ == "PROPN" and (not person or _is_person(party)):
                     return Referent(self.name(j, party))
-                if word in ("they", "them") and party.root.lower_ in lexicon.PLURAL_SOURCES:
+                if group and party.root.lower_ in lexicon.PLURAL_SOURCES:
                     return Referent(clean(party))  # "Officials said ... They said ..."
                 if person and party.root.pos_ == "NOUN" and is_role(party.root.text):
                     return Referent(self.name(j, party))  # "..., the senator said. He said"
@@ -170,13 +172,13 @@ class Referents:
                 if (
                     (ent.label_ == "PERSON") == person
                     and ent.label_ in lexicon.PARTY_LABELS
-                    and not (word in ("they", "them") and ent.label_ in lexicon.PLACE_LABELS)
+                    and not (group and ent.label_ in lexicon.PLACE_LABELS)
                 ):
                     if len(ent) == 1:
                         return Referent(self._full_name(j, ent.text))
                     start = self.story.sentences[j].start + ent.start_char
                     return Referent(ent.text, (start, start + len(ent.text)))
-        if word in ("they", "them"):
+        if group:
             return self._plural_subject(index, at)
         return self._role_subject(index) if person else None
 
@@ -197,12 +199,13 @@ class Referents:
             if j not in self.docs:
                 continue
             doc = self.docs[j]
+            quoted = quotations(doc.text)
             subjects = [
                 t
                 for t in doc
                 if t.dep_ in lexicon.SUBJECT_DEPS
                 and t.lower_ not in lexicon.OPENING_PRONOUNS
-                and len(lexicon.DOUBLE_QUOTE_MARK.findall(doc.text[: t.idx])) % 2 == 0
+                and not any(start <= t.idx < end for start, end in quoted)
             ]
             if subjects:
                 people = [
