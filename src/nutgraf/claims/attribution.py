@@ -81,7 +81,11 @@ class Attributor:
             ]
             if valuing:
                 return self.referents.name(index, valuing[0].party)
-            agent = _agent_of_value(token) if quantity.dep_ == "nsubjpass" else None
+            agent = (
+                _agent_of_value(token)
+                if quantity.dep_ == "nsubjpass"
+                else _owner_of_value(quantity.head)
+            )
             if agent is not None:
                 return self.referents.name(index, party_of(agent))
         if not candidates:
@@ -460,6 +464,24 @@ def _agent_of_value(at: Token) -> Token | None:
                 if party.dep_ == "pobj" and _may_value(party):
                     return party
     return None
+
+
+def _owner_of_value(verb: Token) -> Token | None:
+    """Return who values a quantity in a relative clause of evidence, when the story names it.
+
+    "Officials rejected a Red Cross estimate that put the death toll at 300": the toll is
+    the Red Cross's figure, though the sentence's speakers reject it. The evidence
+    (:data:`nutgraf.lexicon.EVIDENCE`) must have an owner, a possessive or a name before it;
+    "the figures, which put unemployment at 12 percent" names nobody.
+    """
+    if verb.dep_ != "relcl" or verb.head.lemma_.lower() not in lexicon.EVIDENCE:
+        return None
+    if not any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in verb.children):
+        return None
+    evidence = verb.head
+    if any(c.dep_ == "poss" for c in evidence.children):
+        return evidence  # :func:`party_of` names evidence by its possessive owner
+    return next((c for c in evidence.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
 
 
 def _may_value(party: Token) -> bool:

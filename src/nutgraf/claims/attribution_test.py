@@ -62,6 +62,22 @@ def _sources(text: str) -> dict[str, str | None]:
         # the parse hangs "by police" on the value; a "by" of time names no one
         ("The crowd was estimated at 10,000 by police.", "10,000", "police"),
         ("The crowd was estimated at 10,000 by the end of the day.", "10,000", None),
+        # evidence that values in a relative clause is its owner's, when the story names one
+        (
+            "Officials rejected a Red Cross estimate that put the death toll at 300.",
+            "300",
+            "Red Cross",
+        ),
+        (
+            "Analysts doubted Moody's estimate, which put the losses at $4 billion.",
+            "$4 billion",
+            "Moody",
+        ),
+        (
+            "The government disputed the figures, which put unemployment at 12 percent.",
+            "12 percent",
+            None,
+        ),
         # the parse hangs "at" inside the valued phrase
         ("Analysts put the odds of a rate cut at 30 percent.", "30 percent", "Analysts"),
         # the parse hangs the reported clause from "report", "letter"; it is the verb's
@@ -167,6 +183,9 @@ def _sources(text: str) -> dict[str, str | None]:
         "put-the-toll-at-45",
         "agent-on-the-value",
         "by-a-time",
+        "estimate-that-put",
+        "possessive-estimate-which-put",
+        "figures-of-nobody",
         "at-inside-the-valued-phrase",
         "said-in-a-report-that",
         "wrote-in-a-letter-that",

@@ -89,6 +89,13 @@ QUALIFIERS = {
 }  # fmt: skip
 """Phrases before a number, mapped to the guidelines' six qualifiers."""
 
+SPEAKING = frozenset("call ask complain recall describe email".split())
+"""Verbs of speaking besides the reporting ones: "one" as the subject of either is one unnamed
+speaker ("One listener called in"), not a count."""
+
+WANTING = frozenset("want wish hope dream".split())
+"""Verbs of a hope: a figure they take as object ("he wants two titles") is no fact."""
+
 KIN = frozenset("father mother dad mum mom grandfather grandmother parent grandparent".split())
 """"father of two" reads like an age: not a figure."""
 
@@ -367,6 +374,8 @@ def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
     """Parse a number starting at token ``i``: the end token index and the value, or None."""
     word = doc[i].lower_
     if word in ("a", "an", "one") and i + 1 < len(doc) and doc[i + 1].lower_ in FRACTIONS:
+        if word == "a" and doc[i + 1].lower_ == "third" and _names_a_noun(doc, i + 2):
+            return None  # an ordinal: "for a third time", "a third straight title"
         return i + 2, FRACTIONS[doc[i + 1].lower_]
     if word in ("a", "an") and i + 1 < len(doc) and doc[i + 1].lower_ in SCALES:
         return i + 2, SCALES[doc[i + 1].lower_]
@@ -430,6 +439,35 @@ def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
     return end, value
 
 
+def _speaks(noun: Token) -> bool:
+    """Whether a noun is the subject of a verb of speaking (:data:`SPEAKING`, or reporting).
+
+    The parse may hang the verb from the noun instead, when no verb precedes it ("One
+    listener called in" read as "a listener called by someone").
+    """
+    verbs = (
+        [noun.head]
+        if noun.dep_ == "nsubj"
+        else [c for c in noun.rights if c.dep_ == "acl" and c.i == noun.i + 1]
+        if noun.dep_ == "ROOT"
+        else []
+    )
+    return any(v.lemma_.lower() in lexicon.REPORTING_LEMMAS | SPEAKING for v in verbs)
+
+
+def _names_a_noun(doc: Doc, i: int) -> bool:
+    """Whether the word at ``i`` begins a noun phrase that a word before it may count.
+
+    After "a third" such a word makes it an ordinal ("a third term"); "a third of", "a third
+    more" and "by a third." stay fractions.
+    """
+    return (
+        i < len(doc)
+        and doc[i].pos_ in ("NOUN", "ADJ", "PROPN")
+        and doc[i].lower_ not in ("of", "more", "less", "fewer")
+    )
+
+
 def _token_value(token: Token) -> float | None:
     text = token.lower_
     if text in UNITS:
@@ -472,6 +510,8 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
             return True
         if first.dep_ not in ("nummod", "quantmod", "compound"):
             return True
+        if _speaks(first.head):
+            return True  # one speaker, not a count: "One witness told CNN", "One listener called"
     if (
         first.is_title
         and first.lower_ in UNITS
@@ -516,6 +556,16 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         return True
     if following[1:3] == ["out", "of"]:
         return True  # a figure of speech: "9 times out of 10"
+    if following[:1] == ["times"] and following[1:2] in (["a"], ["an"], ["per"], ["each"]):
+        return True  # a frequency: "three times a day"
+    if first.lower_ in ("a", "an") and (
+        (before is not None and before.lower_ in ("thanks", "thank"))
+        or (start >= 2 and [t.lower_ for t in doc[start - 2 : start]] == ["one", "in"])
+    ):
+        return True  # a figure of speech: "thanks a million", "one in a million"
+    noun = _head(doc, start, end)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in WANTING:
+        return True  # a hope: "he wants two titles"
     if (
         after is not None
         and after.lower_ in ("-", "-year-old")
@@ -689,8 +739,9 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
 def _is_identifier(doc: Doc, start: int) -> bool:
     """Return whether a number names rather than counts.
 
-    It follows the noun it names ("Flight 9525", "Article 4", "page 23"), or a hyphen joins it
-    to a code or a name ("A350-900", "F-16", "COVID-19").
+    It follows the noun it names ("Flight 9525", "Article 4", "page 23"), stands inside a
+    name between its words ("the Boeing 737 Max"), or a hyphen joins it to a code or a name
+    ("A350-900", "F-16", "COVID-19").
     """
     token = doc[start]
     text = doc.text
@@ -701,6 +752,8 @@ def _is_identifier(doc: Doc, start: int) -> bool:
         if named and any(c.isalpha() for c in code):
             return True
     head = token.head
+    if start >= 1 and doc[start - 1].pos_ == "PROPN" and head.pos_ == "PROPN" and head.i > start:
+        return token.is_digit
     return (
         start >= 1
         and head.i == start - 1

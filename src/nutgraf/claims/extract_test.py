@@ -118,6 +118,16 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("Clinton would beat Trump 46 to 40 percent in a general election.", ["46 to 40 percent"]),
         # at a sentence's start, the tagger takes "Formula" for a noun; it is a name's word
         ("Formula One drivers earned 20 percent more.", ["20 percent"]),
+        ("The Boeing 737 Max was grounded after crashes killed 346 people.", ["346"]),
+        ("She takes the pills three times a day; 40 people were hurt.", ["40"]),
+        ('"Thanks a million," said the man, one of 12 winners.', ["12"]),
+        ("The chances are one in a million, but 30 entered.", ["30"]),
+        ("The coach wants two more titles after winning 4 matches.", ["4"]),
+        ("She married for a third time, and a third of the guests left.", ["a third"]),
+        ("One witness told CNN she saw two men running.", ["two"]),
+        ("One official said at least 40 people had died.", ["at least 40"]),
+        ("One listener called in to say 30 shows had changed her life.", ["30"]),
+        ("One man was killed and 12 others were injured, police said.", ["One", "12"]),
     ],
     ids=[
         "date",
@@ -160,6 +170,16 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         "bracketed-count-after-a-score",
         "share-inside-a-misread-name",
         "number-word-in-a-name-at-the-start",
+        "number-inside-a-name",
+        "frequency-in-times",
+        "thanks-a-million",
+        "one-in-a-million",
+        "a-hope",
+        "a-third-time",
+        "one-speaker",
+        "one-speaker-reporting",
+        "one-speaker-misparsed",
+        "one-counted",
     ],
 )
 def test_not_figures_are_left_out_and_the_rest_kept(text: str, kept: list[str]) -> None:
