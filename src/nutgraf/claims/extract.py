@@ -67,14 +67,14 @@ GENERIC = frozenset(
 )
 """Nouns after "one" that make it an article, not a count: "one thing", "one step further"."""
 
-SPORT = frozenset("point points -point pts stroke strokes par under-par".split())
-"""Scores and points gaps, which the guidelines leave out of sport figures."""
+SPORT = frozenset("point points -point pts stroke strokes par under-par runs".split())
+"""Scores, points gaps and runs, which the guidelines leave out of sport figures."""
 
 CERTAIN = frozenset("sure certain confident convinced behind committed right".split())
 """Words after "100 per cent" that make it a figure of speech rather than a share."""
 
-MEASURES = frozenset("lb lbs kg km oz ft mph kmh kph cm mm mg ml kw mw gw".split())
-"""Units written onto their number ("22lbs"), which ``_MEASURE`` reads."""
+MEASURES = frozenset("lb lbs kg km oz ft mph kmh kph cm mm mg ml kw mw gw c f pc".split())
+"""Units written onto their number ("22lbs", "40.3C", "50pc"), which ``_MEASURE`` reads."""
 
 AGE_CUES = frozenset("at turns turned turning now aged age ages".split())
 """Words before a bare number that make it an age ("at 16", "now 30", "turns 18")."""
@@ -93,8 +93,15 @@ SPEAKING = frozenset("call ask complain recall describe email".split())
 """Verbs of speaking besides the reporting ones: "one" as the subject of either is one unnamed
 speaker ("One listener called in"), not a count."""
 
-WANTING = frozenset("want wish hope dream".split())
-"""Verbs of a hope: a figure they take as object ("he wants two titles") is no fact."""
+WANTING = frozenset("want wish hope hop dream".split())
+"""Verbs of a hope: a figure they take as object ("he wants two titles") is no fact. spaCy's
+small model lemmatizes "hopes", "hoped" and "hoping" as "hop"."""
+
+CHANGES = frozenset(
+    """rise fall climb jump drop slip gain lose increase decrease decline surge plunge tumble
+    soar grow shrink edge dip slide sink rally""".split()
+)
+"""Verbs of a change: a number right after one is the change, and "to" after it the level."""
 
 KIN = frozenset("father mother dad mum mom grandfather grandmother parent grandparent".split())
 """"father of two" reads like an age: not a figure."""
@@ -314,7 +321,8 @@ def mentions(doc: Doc) -> list[_Mention]:
             i += 1
             continue
         end, value = parsed
-        end = _skip_range_end(doc, end)
+        if not _changes(doc, _currency_start(doc, i, i)):
+            end = _skip_range_end(doc, end)
         if not _excluded(doc, i, end):
             start, qualifier = _qualifier(doc, i)
             start = _currency_start(doc, start, i)
@@ -336,6 +344,8 @@ def counted(mention: _Mention) -> str:
     valued = valued_quantity(head)
     if valued is not None:
         head = valued
+    elif (subject := _subject_counted(head)) is not None:
+        return subject
     elif (
         head.i < mention.span.end
         and head.dep_ in lexicon.SUBJECT_DEPS
@@ -368,6 +378,50 @@ def counted(mention: _Mention) -> str:
     if not any(t.is_alpha and not t.is_stop for t in words):
         return head.head.text if head.head.i != head.i else mention.span.text
     return " ".join(t.text for t in words)
+
+
+_TOWARD_VERB = frozenset("prep pobj attr dobj npadvmod acomp oprd quantmod".split())
+"""Dependencies a figure with no noun of its own climbs to reach its clause's verb: "fell to
+4.1 per cent", "was about 67%", "stands at 7.6 million"."""
+
+
+def _subject_counted(head: Token) -> str | None:
+    """Return what a figure with no noun of its own counts: its clause's subject and change.
+
+    "Unemployment fell to 4.1 per cent" counts "Unemployment fell", "Turnout was about 67%"
+    "Turnout", "The death toll from the outbreak has risen to 312" "death toll from the
+    outbreak risen". ``None`` when the figure has a noun ("80 people"), its clause is a
+    reporting verb's own ("..., the commission said"), or the subject is a pronoun.
+    """
+    if head.pos_ in ("NOUN", "PROPN") and head.lower_ not in PERCENT | {"cent"}:
+        return None
+    verb = head
+    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in _TOWARD_VERB and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in lexicon.REPORTING_LEMMAS:
+        return None
+    subject = next(
+        (c for c in verb.children if c.dep_ in lexicon.SUBJECT_DEPS and c.pos_ in _NOUNS), None
+    )
+    if subject is None:
+        return None
+    words = [t for t in subject.lefts if t.dep_ in ("amod", "compound") and not t.like_num]
+    words.append(subject)
+    for child in subject.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+            within = (t for t in child.subtree if t.i < child.i + 6)
+            words.extend(itertools.takewhile(lambda t: not t.is_punct and not t.like_num, within))
+            break
+    if verb.lemma_.lower() not in _STATES:
+        words.append(verb)
+    return " ".join(t.text for t in words)
+
+
+_NOUNS = ("NOUN", "PROPN")
+
+_STATES = frozenset("be stand remain sit hover total reach".split())
+"""Verbs that only give the subject its value ("Turnout was 67%", "the list stands at 7.6
+million"); a verb of change ("fell", "rose") says what the figure measures."""
 
 
 def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
@@ -480,6 +534,18 @@ def _token_value(token: Token) -> float | None:
     return value if math.isfinite(value) else None  # a run of 400 digits is no figure
 
 
+def _changes(doc: Doc, start: int) -> bool:
+    """Whether a number is a change that a verb makes, so that "to" after it gives the level.
+
+    "Oil rose $2.10 to $84.50" and "the toll rose from 12 to 20" are two figures each, not
+    the ranges "10 to 20" is.
+    """
+    before = doc[start - 1] if start else None
+    if before is not None and before.lower_ in ("by", "from") and before.i:
+        before = before.head
+    return before is not None and before.pos_ == "VERB" and before.lemma_.lower() in CHANGES
+
+
 def _skip_range_end(doc: Doc, end: int) -> int:
     """Swallow the upper bound of "10 to 20", "between 10 and 20", "two or three"."""
     if end + 1 < len(doc) and doc[end].lower_ in ("to", "and", "or"):
@@ -564,8 +630,9 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
     ):
         return True  # a figure of speech: "thanks a million", "one in a million"
     noun = _head(doc, start, end)
-    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in WANTING:
-        return True  # a hope: "he wants two titles"
+    wanting = noun.head if noun.head.dep_ != "xcomp" else noun.head.head
+    if noun.dep_ == "dobj" and wanting.lemma_.lower() in WANTING:
+        return True  # a hope: "he wants two titles", "she hopes to win 50 seats"
     if (
         after is not None
         and after.lower_ in ("-", "-year-old")
@@ -628,8 +695,15 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         and _SPELLED.match(doc[end + 1].text)
     ):
         return True  # a phone number spelled in letters: "328-TIPS"
-    if before is not None and before.text == "No" and first.is_digit:
-        return True  # a shirt or a rank: "the No 10 shirt", "the No 8"
+    if first.is_digit and (
+        (before is not None and before.text == "No")
+        or (
+            start >= 2 and before is not None and before.text == "." and doc[start - 2].text == "No"
+        )
+    ):
+        return True  # a shirt or a rank: "the No 10 shirt", "the No 8", "the No. 7 shirt"
+    if before is not None and before.lower_ in ("call", "dial") and first.is_digit:
+        return after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")  # "Call 999"
     return before is not None and before.lower_ in ("no.", "number", "#", "page", "line", "spf")
 
 
@@ -695,7 +769,10 @@ and "to", "from" and "by" take amounts as often as dates ("the toll rose to 1500
 
 
 def _is_age(doc: Doc, start: int, end: int) -> bool:
-    """Tell ages from figures: "John Smith, 29, of London", "aged 29 and 31", "at 16"."""
+    """Tell ages from figures: "John Smith, 29, of London", "aged 29 and 31", "at 16".
+
+    A range of ages is one too: "aged between 18 and 25".
+    """
     before = doc[start - 1] if start else None
     after = doc[end] if end < len(doc) else None
     if after is not None and after.lower_ in ("%", "percent"):
@@ -703,6 +780,13 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
     if before is not None and valued_quantity(before) is not None:
         return False  # "put the death toll at 45": a value, not "at 45" years
     bare = after is None or after.is_punct or after.pos_ in ("DET", "ADP", "SCONJ", "CCONJ")
+    if (
+        before is not None
+        and before.lower_ in ("between", "from")
+        and start >= 2
+        and doc[start - 2].lower_ in ("aged", "ages")
+    ):
+        return True  # a range of ages: "They were aged between 18 and 25"
     if before is not None and before.lower_ in AGE_CUES and bare and end == start + 1:
         age = _token_value(doc[start])
         return age is not None and 0 < age < 120
@@ -725,11 +809,14 @@ def _is_age(doc: Doc, start: int, end: int) -> bool:
         before is not None
         and before.text in (",", *lexicon.OPENING_PARENTHESES)
         and start >= 2
-        and doc[start - 2].pos_ == "PROPN"
         and end == start + 1
         and (after is None or after.text in (",", *lexicon.CLOSING_PARENTHESES, ".", ";", "and"))
     ):
-        return True
+        if doc[start - 2].pos_ == "PROPN":
+            return True
+        if doc[start - 2].tag_ == "NN":  # a person named by a noun: "the suspect, 23, had"
+            age = _token_value(doc[start])
+            return age is not None and age == int(age) and 0 < age < 120
     first = doc[start].head  # "aged 21 and 25": the 25 is an age as the 21 is
     if doc[start].dep_ == "conj" and first.like_num and first.i < start:
         return _is_age(doc, first.i, first.i + 1)
@@ -752,6 +839,11 @@ def _is_identifier(doc: Doc, start: int) -> bool:
         if named and any(c.isalpha() for c in code):
             return True
     head = token.head
+    if token.dep_ == "conj" and head.i < start:
+        # "Routes 9 and 10": the 10 names as the 9 does, whether the parse hangs it on the 9
+        # or on the noun
+        first = head if head.like_num else doc[head.i + 1]
+        return first.like_num and first.i < start and _is_identifier(doc, first.i)
     if start >= 1 and doc[start - 1].pos_ == "PROPN" and head.pos_ == "PROPN" and head.i > start:
         return token.is_digit
     return (

@@ -52,12 +52,37 @@ def _found(text: str) -> list[tuple[str, float, str | None]]:
         ("Up to 300 jobs could go.", ("Up to 300", 300, "up to")),
         ("Fewer than 20 people came.", ("Fewer than 20", 20, "fewer than")),
         ("The band played to 2000 fans.", ("2000", 2000, None)),
+        ("Temperatures reached 40.3C in the town.", ("40.3C", 40.3, None)),
     ],
 )
 def test_value_and_qualifier(text: str, expected: tuple[str, float, str | None]) -> None:
     (found,) = _found(text)
     assert found[0] == expected[0] and found[2] == expected[2]
     assert found[1] == pytest.approx(expected[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oil prices rose $2.10 to $84.50 a barrel.", [("$2.10", 2.1), ("$84.50", 84.5)]),
+        ("The death toll rose from 12 to 20.", [("12", 12), ("20", 20)]),
+    ],
+)
+def test_a_change_then_a_level_is_two_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(f.text, f.value) for f in figures(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Unemployment fell to 4.1 per cent in March.", "Unemployment fell"),
+        ("Turnout was about 67%, the electoral commission said.", "Turnout"),
+        ("The NHS waiting list stands at 7.6 million.", "NHS waiting list"),
+        ("At least 80 people were killed in the attack.", "people killed"),
+    ],
+)
+def test_a_figure_without_a_noun_counts_its_clause_subject(text: str, counts: str) -> None:
+    assert [f.counts for f in figures(text)] == [counts]
 
 
 def test_a_range_is_one_figure_with_its_lower_bound() -> None:
@@ -128,6 +153,15 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("One official said at least 40 people had died.", ["at least 40"]),
         ("One listener called in to say 30 shows had changed her life.", ["30"]),
         ("One man was killed and 12 others were injured, police said.", ["One", "12"]),
+        ("The 40 suspects were aged between 18 and 25.", ["40"]),
+        ("Police said the suspect, 23, had fired at least eight shots.", ["at least eight"]),
+        ("A man, 34, and a woman, 29, were charged with 3 thefts.", ["3"]),
+        ("The party hopes to win 50 seats, up from 41 seats.", ["41"]),
+        ("England made 186 as Root scored 73 runs.", ["186"]),
+        ("Ronaldo, who wears the No. 7 shirt, scored 2 goals.", ["2"]),
+        ("Routes 9 and 10 were closed for 3 hours and 40 cars towed.", ["40"]),
+        ("Call 999 if you see the 2 men.", ["2"]),
+        ("Police will call 40 witnesses.", ["40"]),
     ],
     ids=[
         "date",
@@ -180,6 +214,15 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         "one-speaker-reporting",
         "one-speaker-misparsed",
         "one-counted",
+        "age-range",
+        "age-after-a-noun",
+        "ages-after-nouns",
+        "a-hope-to-do",
+        "runs",
+        "shirt-number-with-a-period",
+        "identifiers-joined",
+        "emergency-number",
+        "call-witnesses",
     ],
 )
 def test_not_figures_are_left_out_and_the_rest_kept(text: str, kept: list[str]) -> None:

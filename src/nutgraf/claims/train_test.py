@@ -60,7 +60,7 @@ def test_rows_label_the_cue_of_the_attribution_holding_the_word(
     assert labelled["people"] == [("said", 1.0)]
     assert labelled["officers"] == []  # nobody is credited near it
     assert ("said", 1.0) in labelled["cars"]
-    assert ("reported", 0.0) in labelled["shelters"]  # the governor's "wants" is innermost
+    assert ("reported", 0.0) in labelled["shelters"]  # the governor's "plans" is innermost
 
 
 def test_training_writes_a_model_that_loads(tmp_path: Path) -> None:
