@@ -213,6 +213,11 @@ def test_the_credited_party(text: str, figure: str, source: str | None) -> None:
     assert _sources(text) == {figure: source}
 
 
+def test_evidence_is_named_without_the_sample_it_counts() -> None:
+    found = _sources("Support stands at 41%, according to a YouGov survey of 2,104 adults.")
+    assert found["41%"] == "YouGov survey"
+
+
 def test_said_before_the_speaker() -> None:
     source = _sources("Five people were arrested, said Inspector Jane Doe.")["Five"]
     assert source is not None and source.endswith("Jane Doe")

@@ -344,7 +344,7 @@ def counted(mention: _Mention) -> str:
     valued = valued_quantity(head)
     if valued is not None:
         head = valued
-    elif (subject := _subject_counted(head)) is not None:
+    elif (subject := _subject_counted(mention)) is not None:
         return subject
     elif (
         head.i < mention.span.end
@@ -385,20 +385,23 @@ _TOWARD_VERB = frozenset("prep pobj attr dobj npadvmod acomp oprd quantmod".spli
 4.1 per cent", "was about 67%", "stands at 7.6 million"."""
 
 
-def _subject_counted(head: Token) -> str | None:
+def _subject_counted(mention: _Mention) -> str | None:
     """Return what a figure with no noun of its own counts: its clause's subject and change.
 
     "Unemployment fell to 4.1 per cent" counts "Unemployment fell", "Turnout was about 67%"
     "Turnout", "The death toll from the outbreak has risen to 312" "death toll from the
     outbreak risen". ``None`` when the figure has a noun ("80 people"), its clause is a
-    reporting verb's own ("..., the commission said"), or the subject is a pronoun.
+    reporting verb's own ("..., the commission said") or a clause it reports ("a poll found
+    that 55 percent ..."), or the subject is a pronoun.
     """
+    head = mention.head
     if head.pos_ in ("NOUN", "PROPN") and head.lower_ not in PERCENT | {"cent"}:
         return None
-    verb = head
+    verb = mention.span.root
     while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in _TOWARD_VERB and verb.head.i != verb.i:
         verb = verb.head
-    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in lexicon.REPORTING_LEMMAS:
+    reporting = lexicon.REPORTING_LEMMAS | lexicon.CLAUSE_REPORTING_LEMMAS | lexicon.FINDING_LEMMAS
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in reporting:
         return None
     subject = next(
         (c for c in verb.children if c.dep_ in lexicon.SUBJECT_DEPS and c.pos_ in _NOUNS), None
@@ -409,8 +412,10 @@ def _subject_counted(head: Token) -> str | None:
     words.append(subject)
     for child in subject.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
-            within = (t for t in child.subtree if t.i < child.i + 6)
-            words.extend(itertools.takewhile(lambda t: not t.is_punct and not t.like_num, within))
+            phrase = [t for t in child.subtree if t.i < child.i + 6]
+            kept = list(itertools.takewhile(lambda t: not t.is_punct and not t.like_num, phrase))
+            if len(kept) > 1:  # not a bare "of" before a number: "a poll of 1,000 voters"
+                words.extend(kept)
             break
     if verb.lemma_.lower() not in _STATES:
         words.append(verb)

@@ -79,6 +79,8 @@ def test_a_change_then_a_level_is_two_figures(text: str, expected: list[tuple[st
         ("Turnout was about 67%, the electoral commission said.", "Turnout"),
         ("The NHS waiting list stands at 7.6 million.", "NHS waiting list"),
         ("At least 80 people were killed in the attack.", "people killed"),
+        # a verb that reports the figure's clause is no change it counts
+        ("Inflation rose to 3.2 percent, the poll found.", "Inflation rose"),
     ],
 )
 def test_a_figure_without_a_noun_counts_its_clause_subject(text: str, counts: str) -> None:

@@ -309,7 +309,7 @@ class Referents:
                 found_name = self._last_named(index)
             if found_name is not None:
                 return found_name
-        return clean(party)
+        return clean(_without_sample(party))
 
     def _last_named(self, index: int) -> str | None:
         """Return the party last credited by name before a document described ("the report").
@@ -497,6 +497,23 @@ def party_of(token: Token) -> Span:
     while start < token.i and doc[start].lower_ in ("a", "an"):
         start += 1
     return doc[start:end]
+
+
+def _without_sample(party: Span) -> Span:
+    """Return evidence named without whom it sampled: "a YouGov survey of 2,104 adults" is YouGov's.
+
+    The sample's count is a figure of its own, and the name the guidelines want is the
+    shortest complete one; "a poll of voters in Ohio" keeps its words.
+    """
+    root = party.root
+    if root.lemma_.lower() not in lexicon.EVIDENCE:
+        return party
+    for prep in root.rights:
+        if prep.lower_ == "of" and party.start < prep.i < party.end:
+            sampled = [c for c in prep.children if c.dep_ == "pobj"]
+            if sampled and any(t.like_num for t in sampled[0].children):
+                return party.doc[party.start : prep.i]
+    return party
 
 
 def clean(party: Span) -> str:
