@@ -348,6 +348,16 @@ def _reporter(verb: Token) -> Token | None:
     # the speaker is the nearer: the other is the reported clause's, misread
     subjects.sort(key=lambda c: abs(c.i - verb.i))
     party = subjects[0] if subjects else (agents[0] if agents else None)
+    if (
+        party is not None
+        and party.lower_ in ("who", "which", "that")
+        and verb.dep_ == "relcl"
+        and verb.head.pos_ in ("NOUN", "PROPN")
+        and verb.head.lemma_.lower() not in lexicon.EVIDENCE
+    ):
+        # "Merkel met Macron, who said France would send 2,000 troops"; evidence that says
+        # ("a Red Cross estimate that put ...") is named by its owner, if any (_owner_of_value)
+        party = verb.head
     if party is None or (party.lower_ in lexicon.RELATIVE_SUBJECTS and not party.text.isupper()):
         return None  # a relative pronoun; "WHO" in capitals is the World Health Organization
     if verb.dep_ == "amod" and not agents:

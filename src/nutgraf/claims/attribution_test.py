@@ -78,6 +78,9 @@ def _sources(text: str) -> dict[str, str | None]:
             "12 percent",
             None,
         ),
+        # a speaker in a relative clause is its antecedent
+        ("Merkel met Macron, who said France would send 2,000 troops.", "2,000", "Macron"),
+        ("The minister, who said 300 jobs would go, resigned on Monday.", "300", "The minister"),
         # the parse hangs "at" inside the valued phrase
         ("Analysts put the odds of a rate cut at 30 percent.", "30 percent", "Analysts"),
         # the parse hangs the reported clause from "report", "letter"; it is the verb's
@@ -186,6 +189,8 @@ def _sources(text: str) -> dict[str, str | None]:
         "estimate-that-put",
         "possessive-estimate-which-put",
         "figures-of-nobody",
+        "who-said",
+        "who-said-inside-the-subject",
         "at-inside-the-valued-phrase",
         "said-in-a-report-that",
         "wrote-in-a-letter-that",

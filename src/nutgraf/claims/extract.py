@@ -384,6 +384,10 @@ _TOWARD_VERB = frozenset("prep pobj attr dobj npadvmod acomp oprd quantmod".spli
 """Dependencies a figure with no noun of its own climbs to reach its clause's verb: "fell to
 4.1 per cent", "was about 67%", "stands at 7.6 million"."""
 
+_TO_A_VALUE = frozenset("to at by from on".split())
+"""Prepositions that give a subject its value ("fell to", "stands at", "rose by", "is on
+41%"); "pale beside the $5.1 billion" measures no subject."""
+
 
 def _subject_counted(mention: _Mention) -> str | None:
     """Return what a figure with no noun of its own counts: its clause's subject and change.
@@ -398,8 +402,14 @@ def _subject_counted(mention: _Mention) -> str | None:
     if head.pos_ in ("NOUN", "PROPN") and head.lower_ not in PERCENT | {"cent"}:
         return None
     verb = mention.span.root
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children):
+        return None  # the figure has its noun after all: "90% of the stockpile", "20 of the gunmen"
     while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in _TOWARD_VERB and verb.head.i != verb.i:
+        if verb.dep_ == "prep" and verb.lower_ not in _TO_A_VALUE:
+            return None
         verb = verb.head
+        if verb.pos_ in _NOUNS:
+            return None  # the noun the figure measures: "a rating of 83%", "revenue of $16bn"
     reporting = lexicon.REPORTING_LEMMAS | lexicon.CLAUSE_REPORTING_LEMMAS | lexicon.FINDING_LEMMAS
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in reporting:
         return None
@@ -707,7 +717,7 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         )
     ):
         return True  # a shirt or a rank: "the No 10 shirt", "the No 8", "the No. 7 shirt"
-    if before is not None and before.lower_ in ("call", "dial") and first.is_digit:
+    if before is not None and before.lemma_.lower() in ("call", "dial") and first.is_digit:
         return after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")  # "Call 999"
     return before is not None and before.lower_ in ("no.", "number", "#", "page", "line", "spf")
 

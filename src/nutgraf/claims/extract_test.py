@@ -81,6 +81,10 @@ def test_a_change_then_a_level_is_two_figures(text: str, expected: list[tuple[st
         ("At least 80 people were killed in the attack.", "people killed"),
         # a verb that reports the figure's clause is no change it counts
         ("Inflation rose to 3.2 percent, the poll found.", "Inflation rose"),
+        # the figure measures a noun of its own, or a preposition measures no subject
+        ("The town has a resident population of about 12,000.", "population"),
+        ("The soldiers killed 20 of the gunmen.", "killed"),
+        ("This may pale beside the $5.1 billion paid by broadcasters.", "pale"),
     ],
 )
 def test_a_figure_without_a_noun_counts_its_clause_subject(text: str, counts: str) -> None:
@@ -162,7 +166,7 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("England made 186 as Root scored 73 runs.", ["186"]),
         ("Ronaldo, who wears the No. 7 shirt, scored 2 goals.", ["2"]),
         ("Routes 9 and 10 were closed for 3 hours and 40 cars towed.", ["40"]),
-        ("Call 999 if you see the 2 men.", ["2"]),
+        ("Call 999 if you see the 2 men. She called 911.", ["2"]),
         ("Police will call 40 witnesses.", ["40"]),
     ],
     ids=[
