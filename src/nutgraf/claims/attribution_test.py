@@ -78,6 +78,17 @@ def _sources(text: str) -> dict[str, str | None]:
             "12 percent",
             None,
         ),
+        # two parties credited together are named both
+        (
+            "The UN and the Red Cross said at least 5,000 people had fled.",
+            "at least 5,000",
+            "UN and the Red Cross",
+        ),
+        (
+            "Police and hospital officials said 12 people were hurt.",
+            "12",
+            "Police and hospital officials",
+        ),
         # a speaker in a relative clause is its antecedent
         ("Merkel met Macron, who said France would send 2,000 troops.", "2,000", "Macron"),
         ("The minister, who said 300 jobs would go, resigned on Monday.", "300", "The minister"),
@@ -189,6 +200,8 @@ def _sources(text: str) -> dict[str, str | None]:
         "estimate-that-put",
         "possessive-estimate-which-put",
         "figures-of-nobody",
+        "two-parties",
+        "two-parties-in-one-phrase",
         "who-said",
         "who-said-inside-the-subject",
         "at-inside-the-valued-phrase",

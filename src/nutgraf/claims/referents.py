@@ -161,11 +161,12 @@ class Referents:
                 if party.start >= at and j == index:
                     continue
                 if party.root.pos_ == "PROPN" and (not person or _is_person(party)):
-                    return Referent(self.name(j, party))
+                    # a "he" is one of "Smith and his wife"; "they" are both
+                    return Referent(self._name_one(j, party) if person else self.name(j, party))
                 if group and party.root.lower_ in lexicon.PLURAL_SOURCES:
                     return Referent(clean(party))  # "Officials said ... They said ..."
                 if person and party.root.pos_ == "NOUN" and is_role(party.root.text):
-                    return Referent(self.name(j, party))  # "..., the senator said. He said"
+                    return Referent(self._name_one(j, party))  # "..., the senator said. He said"
             for ent in reversed(self.docs[j].ents):
                 if j == index and ent.start >= at:
                     continue
@@ -297,6 +298,13 @@ class Referents:
         last credited or named, "the group said" the group the story named before, "Park
         said" the full name the story introduced.
         """
+        partner = _partner(party)
+        if partner is not None:  # "The UN and the Red Cross said": both, as the guidelines ask
+            return f"{self._name_one(index, party)} and {self._name_one(index, partner)}"
+        return self._name_one(index, party)
+
+    def _name_one(self, index: int, party: Span) -> str:
+        """Name one party (see :meth:`name`)."""
         root = party.root
         if len(party) == 1 and root.lower_ in lexicon.CREDIT_PRONOUNS:
             found = self.resolve(index, root.lower_, strict=False, at=root.i)
@@ -497,6 +505,23 @@ def party_of(token: Token) -> Span:
     while start < token.i and doc[start].lower_ in ("a", "an"):
         start += 1
     return doc[start:end]
+
+
+def _partner(party: Span) -> Span | None:
+    """Return a second party the credited one is joined to by "and", when it stands apart.
+
+    The entity recognizer names "the UN" alone in "The UN and the Red Cross said"; a phrase
+    that already holds both ("Police and hospital officials") has no partner outside it.
+    """
+    root = party.root
+    if not any(c.dep_ == "cc" and c.lower_ == "and" for c in root.children):
+        return None
+    partners = [
+        c
+        for c in root.children
+        if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") and c.i >= party.end
+    ]
+    return party_of(partners[0]) if partners else None
 
 
 def _without_sample(party: Span) -> Span:
