@@ -315,7 +315,8 @@ def update_command(
     "--rejects",
     type=_PATH,
     metavar="PATH",
-    help="Where to write records that yield no story.  [default: OUT.rejects.jsonl]",
+    help="Where to write records that yield no story.  [default: OUT's name with"
+    " .rejects.jsonl added: out.jsonl.rejects.jsonl]",
 )
 @_input_format_option
 @click.option(

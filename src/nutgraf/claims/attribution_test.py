@@ -121,7 +121,11 @@ def _sources(text: str) -> dict[str, str | None]:
         ),
         ('Pence replied, "These are two men that get along."', "two", "Pence"),
         # "All told" sums; it credits nobody
-        ("All told, the groups spent more than $2.5 million on ads.", "$2.5 million", None),
+        (
+            "All told, the groups spent more than $2.5 million on ads.",
+            "more than $2.5 million",
+            None,
+        ),
         # a participle or an infinitive reports for the subject of the verb it hangs from
         (
             "The ministry issued a statement on Monday, saying at least 80 people were killed.",

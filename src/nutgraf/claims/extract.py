@@ -89,7 +89,7 @@ QUALIFIERS = {
 }  # fmt: skip
 """Phrases before a number, mapped to the guidelines' six qualifiers."""
 
-SPEAKING = frozenset("call ask complain recall describe email".split())
+SPEAKING = frozenset("call ask complain recall describe email quip joke comment remark".split())
 """Verbs of speaking besides the reporting ones: "one" as the subject of either is one unnamed
 speaker ("One listener called in"), not a count."""
 
@@ -119,6 +119,9 @@ _CANDIDATE = re.compile(
 _CODE = re.compile(r"^0\d+$")
 """Digits with a leading zero: a phone number's group or a clock time ("0800", "0100 GMT"),
 never a count."""
+
+_PHONE_LINE = re.compile(r"^\d{3}-\d{4}$")
+"""A phone number's line after its area code in brackets: "(555) 123-4567"."""
 
 _SCORE = re.compile(r"^\d+[-–]\d+$")
 """A score written as one token: "7-6"."""
@@ -321,11 +324,11 @@ def mentions(doc: Doc) -> list[_Mention]:
             i += 1
             continue
         end, value = parsed
-        if not _changes(doc, _currency_start(doc, i, i)):
+        if not _changes(doc, _currency_start(doc, i)):
             end = _skip_range_end(doc, end)
         if not _excluded(doc, i, end):
-            start, qualifier = _qualifier(doc, i)
-            start = _currency_start(doc, start, i)
+            # the qualifier stands before the currency sign: "at least $450 million"
+            start, qualifier = _qualifier(doc, _currency_start(doc, i))
             close = _unit_end(doc, end)
             found.append(_Mention(doc[start:close], _head(doc, i, end), value, qualifier))
         i = end
@@ -685,10 +688,18 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         (after is not None and after.text == "-") or (before is not None and before.text == "-")
     ):
         return True  # a compound that names no share: "quarter-finals", "third-quarter profit"
-    if _CODE.match(first.text) or any(
+    if any(_CODE.match(t.text) for t in _digit_run(doc, start)) or any(
         t is not None and _CODE.match(t.text) for t in (before, after)
     ):
-        return True  # a phone number or a clock time: "0800 555 0199", "0100 GMT"
+        return True  # a phone number or a clock time: "0800 555 0199", "0800 555 111", "0100 GMT"
+    line = doc[end + 1 : end + 4]
+    if (
+        after is not None
+        and after.text == ")"
+        and not any(t.whitespace_ for t in line[:-1])
+        and _PHONE_LINE.match(line.text)
+    ):
+        return True  # an area code: "(555) 123-4567", which spaCy splits at the hyphen
     if (
         before is not None
         and before.text in lexicon.OPENING_PARENTHESES
@@ -720,6 +731,20 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
     if before is not None and before.lemma_.lower() in ("call", "dial") and first.is_digit:
         return after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")  # "Call 999"
     return before is not None and before.lower_ in ("no.", "number", "#", "page", "line", "spf")
+
+
+def _digit_run(doc: Doc, start: int) -> list[Token]:
+    """Return the run of bare digit groups the number at ``start`` stands in, spaced apart.
+
+    "0800 555 111" is one phone number: the leading zero of its first group marks all three.
+    """
+    left = start
+    while left and doc[left - 1].is_digit and doc[left - 1].whitespace_:
+        left -= 1
+    right = start + 1
+    while right < len(doc) and doc[right].is_digit and doc[right - 1].whitespace_:
+        right += 1
+    return list(doc[left:right])
 
 
 def _ends_street(token: Token) -> bool:
@@ -882,11 +907,11 @@ def _qualifier(doc: Doc, start: int) -> tuple[int, str | None]:
     return start, None
 
 
-def _currency_start(doc: Doc, start: int, number: int) -> int:
+def _currency_start(doc: Doc, number: int) -> int:
     """Take in a currency sign written before the number ("$1.2 billion")."""
     if number >= 1 and doc[number - 1].lower_ in CURRENCY:
-        return min(start, number - 1)
-    return start
+        return number - 1
+    return number
 
 
 def _unit_end(doc: Doc, end: int) -> int:

@@ -53,6 +53,8 @@ def _found(text: str) -> list[tuple[str, float, str | None]]:
         ("Fewer than 20 people came.", ("Fewer than 20", 20, "fewer than")),
         ("The band played to 2000 fans.", ("2000", 2000, None)),
         ("Temperatures reached 40.3C in the town.", ("40.3C", 40.3, None)),
+        ("It will cost at least $450 million.", ("at least $450 million", 4.5e8, "at least")),
+        ("The firm paid about £3m for the site.", ("about £3m", 3e6, "about")),
     ],
 )
 def test_value_and_qualifier(text: str, expected: tuple[str, float, str | None]) -> None:
@@ -167,6 +169,8 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         ("Ronaldo, who wears the No. 7 shirt, scored 2 goals.", ["2"]),
         ("Routes 9 and 10 were closed for 3 hours and 40 cars towed.", ["40"]),
         ("Call 999 if you see the 2 men. She called 911.", ["2"]),
+        ("Call Crimestoppers on 0800 555 111 or (555) 123-4567 on the 12 homes.", ["12"]),
+        ("One user quipped that the 40 trains were late.", ["40"]),
         ("Police will call 40 witnesses.", ["40"]),
     ],
     ids=[
@@ -229,6 +233,8 @@ def test_a_range_is_one_figure_with_its_lower_bound() -> None:
         "identifiers-joined",
         "emergency-number",
         "call-witnesses",
+        "phone-numbers-in-groups",
+        "one-speaker-quipped",
     ],
 )
 def test_not_figures_are_left_out_and_the_rest_kept(text: str, kept: list[str]) -> None:

@@ -32,8 +32,8 @@ The rules, cased text (:attr:`Casing.CASED`):
 * A newline always ends a sentence: ingest gives one paragraph per line, so hard-wrapped text
   should be unwrapped first.
 * A dateline at the start of a paragraph (``(CNN)``, ``LONDON, England (CNN) --``,
-  ``(EW.com) --``) is not part of the first sentence; a paragraph that is only a dateline
-  becomes a fragment of its own.
+  ``(EW.com) --``, ``NEW YORK —``) is not part of the first sentence; a paragraph that is
+  only a dateline becomes a fragment of its own.
 
 Tokenized text (:attr:`Casing.TOKENIZED`, See et al.'s lower-cased PTB tokens) ends a sentence
 at a standalone ``.``, ``?`` or ``!`` token, taking a following closing quote token with it
@@ -114,6 +114,8 @@ _NON_SPACE = re.compile(r"\S")
 # paragraph names the source ("(The Hollywood Reporter) Albert...").
 _PLACE = rf"(?:(?:[A-Z][\w.'\u2019&-]*|{'|'.join(lexicon.PLACE_PARTICLES)})[,.]?\s+){{1,6}}"
 _NAME = lexicon.CAPITALIZED_WORD
+# A word of a dateline's place in capitals, as the wires write it: "LONDON —", "NEW YORK --".
+_CAPITALS = r"[A-Z][A-Z.'\u2019-]+"
 _DASH = rf"(?:{'|'.join(lexicon.DASHES)}|-(?=\s|$))"
 _CASED_DATELINE = re.compile(
     rf"[^\n?!()\"\u201c]{{0,80}}?{lexicon.CNN_CREDIT}(?:\s*{_DASH})?\s*"
@@ -121,6 +123,7 @@ _CASED_DATELINE = re.compile(
     rf"|\([A-Z][^()\n]{{0,30}}\)\s*"
     rf"|(?:{_NAME}\s+){{0,3}}{_NAME},\s+(?:{_NAME}\s+){{0,3}}{_DASH}\s*"
     rf"|(?:{_PLACE})?CNN\s*{_DASH}\s*"
+    rf"|{_CAPITALS}(?:\s+{_CAPITALS}){{0,3}}(?:,\s+(?:{_NAME}\s+){{0,3}}{_NAME})?\s*{_DASH}\s*"
 )
 _LRB, _RRB = lexicon.OPENING_PARENTHESIS, lexicon.CLOSING_PARENTHESIS
 _TNAME = r"(?:[a-z][\w.'\u2019-]*|-)"

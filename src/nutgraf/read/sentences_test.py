@@ -114,6 +114,18 @@ HARD_CASES = [
         id="place-dateline",
     ),
     pytest.param(
+        "NEW YORK \u2014 Stocks fell. US officials -- and others -- said so.",
+        C,
+        ["Stocks fell.", "US officials -- and others -- said so."],
+        id="capitals-dateline",
+    ),
+    pytest.param(
+        "MANILA, Philippines -- A ferry sank. Rescuers searched.",
+        C,
+        ["A ferry sank.", "Rescuers searched."],
+        id="capitals-dateline-with-country",
+    ),
+    pytest.param(
         "(CNN) -- A storm hit. Near the Israel-Gaza border (CNN) -- is not a start.",
         C,
         ["A storm hit.", "Near the Israel-Gaza border (CNN) -- is not a start."],
