@@ -27,8 +27,9 @@ patterns with the component:
 
 * the figure parser's number words, scales, fractions, currencies, percent words and units of
   measure, its qualifiers ("at least"), and its other cues for what is not a figure (generic
-  nouns after "one", scores, kin, age cues, "100 per cent sure", the few words it tests
-  inline), all in :mod:`nutgraf.claims.extract`;
+  nouns after "one", scores, kin, age cues, "100 per cent sure", verbs of speaking and of
+  wanting, the few words it tests inline) or where a change ends and a level begins (verbs of
+  change), all in :mod:`nutgraf.claims.extract`;
 * the alternatives of one pattern: the auxiliaries, passives and adjectives of the expletive
   "it" (:mod:`nutgraf.edit.openings`); the photo words, "it has emerged" and "MailOnline can
   reveal" (:mod:`nutgraf.edit.cuts`); the fields and bylines of a page's preamble

@@ -391,6 +391,13 @@ _TO_A_VALUE = frozenset("to at by from on".split())
 """Prepositions that give a subject its value ("fell to", "stands at", "rose by", "is on
 41%"); "pale beside the $5.1 billion" measures no subject."""
 
+_NOUNS = ("NOUN", "PROPN")
+"""Parts of speech of a noun a figure may count or a clause may have as its subject."""
+
+_STATES = frozenset("be stand remain sit hover total reach".split())
+"""Verbs that only give the subject its value ("Turnout was 67%", "the list stands at 7.6
+million"); a verb of change ("fell", "rose") says what the figure measures."""
+
 
 def _subject_counted(mention: _Mention) -> str | None:
     """Return what a figure with no noun of its own counts: its clause's subject and change.
@@ -433,13 +440,6 @@ def _subject_counted(mention: _Mention) -> str | None:
     if verb.lemma_.lower() not in _STATES:
         words.append(verb)
     return " ".join(t.text for t in words)
-
-
-_NOUNS = ("NOUN", "PROPN")
-
-_STATES = frozenset("be stand remain sit hover total reach".split())
-"""Verbs that only give the subject its value ("Turnout was 67%", "the list stands at 7.6
-million"); a verb of change ("fell", "rose") says what the figure measures."""
 
 
 def _number_at(doc: Doc, i: int) -> tuple[int, float] | None:
