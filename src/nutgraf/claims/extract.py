@@ -93,6 +93,9 @@ SPEAKING = frozenset("call ask complain recall describe email quip joke comment 
 """Verbs of speaking besides the reporting ones: "one" as the subject of either is one unnamed
 speaker ("One listener called in"), not a count."""
 
+_SPOKEN = lexicon.REPORTING_LEMMAS | SPEAKING
+"""Every verb whose subject "one" is one speaker: the reporting verbs and :data:`SPEAKING`."""
+
 WANTING = frozenset("want wish hope hop dream".split())
 """Verbs of a hope: a figure they take as object ("he wants two titles") is no fact. spaCy's
 small model lemmatizes "hopes", "hoped" and "hoping" as "hop"."""
@@ -324,13 +327,15 @@ def mentions(doc: Doc) -> list[_Mention]:
             i += 1
             continue
         end, value = parsed
-        if not _changes(doc, _currency_start(doc, i)):
+        signed = _currency_start(doc, i)
+        if not _changes(doc, signed):
             end = _skip_range_end(doc, end)
-        if not _excluded(doc, i, end):
+        head = _head(doc, i, end)
+        if not _excluded(doc, i, end, head):
             # the qualifier stands before the currency sign: "at least $450 million"
-            start, qualifier = _qualifier(doc, _currency_start(doc, i))
+            start, qualifier = _qualifier(doc, signed)
             close = _unit_end(doc, end)
-            found.append(_Mention(doc[start:close], _head(doc, i, end), value, qualifier))
+            found.append(_Mention(doc[start:close], head, value, qualifier))
         i = end
     return found
 
@@ -394,6 +399,12 @@ _TO_A_VALUE = frozenset("to at by from on".split())
 _NOUNS = ("NOUN", "PROPN")
 """Parts of speech of a noun a figure may count or a clause may have as its subject."""
 
+_SHARE_NOUNS = PERCENT | {"cent"}
+"""A share's own nouns ("40 percent", "4.1 per cent"): no noun a figure counts."""
+
+_REPORTS = lexicon.REPORTING_LEMMAS | lexicon.CLAUSE_REPORTING_LEMMAS | lexicon.FINDING_LEMMAS
+"""Verbs that report a figure rather than change it: their subject is whom it is credited to."""
+
 _STATES = frozenset("be stand remain sit hover total reach".split())
 """Verbs that only give the subject its value ("Turnout was 67%", "the list stands at 7.6
 million"); a verb of change ("fell", "rose") says what the figure measures."""
@@ -409,7 +420,7 @@ def _subject_counted(mention: _Mention) -> str | None:
     that 55 percent ..."), or the subject is a pronoun.
     """
     head = mention.head
-    if head.pos_ in ("NOUN", "PROPN") and head.lower_ not in PERCENT | {"cent"}:
+    if head.pos_ in _NOUNS and head.lower_ not in _SHARE_NOUNS:
         return None
     verb = mention.span.root
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children):
@@ -420,8 +431,7 @@ def _subject_counted(mention: _Mention) -> str | None:
         verb = verb.head
         if verb.pos_ in _NOUNS:
             return None  # the noun the figure measures: "a rating of 83%", "revenue of $16bn"
-    reporting = lexicon.REPORTING_LEMMAS | lexicon.CLAUSE_REPORTING_LEMMAS | lexicon.FINDING_LEMMAS
-    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in reporting:
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in _REPORTS:
         return None
     subject = next(
         (c for c in verb.children if c.dep_ in lexicon.SUBJECT_DEPS and c.pos_ in _NOUNS), None
@@ -524,7 +534,7 @@ def _speaks(noun: Token) -> bool:
         if noun.dep_ == "ROOT"
         else []
     )
-    return any(v.lemma_.lower() in lexicon.REPORTING_LEMMAS | SPEAKING for v in verbs)
+    return any(v.lemma_.lower() in _SPOKEN for v in verbs)
 
 
 def _names_a_noun(doc: Doc, i: int) -> bool:
@@ -577,8 +587,11 @@ def _skip_range_end(doc: Doc, end: int) -> int:
     return end
 
 
-def _excluded(doc: Doc, start: int, end: int) -> bool:
-    """Whether the number is a date, duration, age, identifier, score or other non-figure."""
+def _excluded(doc: Doc, start: int, end: int, noun: Token) -> bool:
+    """Whether the number is a date, duration, age, identifier, score or other non-figure.
+
+    ``noun`` is what the number counts (:func:`_head`), read once by the caller.
+    """
     first, last = doc[start], doc[end - 1]
     after = doc[end] if end < len(doc) else None
     before = doc[start - 1] if start else None
@@ -647,7 +660,6 @@ def _excluded(doc: Doc, start: int, end: int) -> bool:
         or (start >= 2 and [t.lower_ for t in doc[start - 2 : start]] == ["one", "in"])
     ):
         return True  # a figure of speech: "thanks a million", "one in a million"
-    noun = _head(doc, start, end)
     wanting = noun.head if noun.head.dep_ != "xcomp" else noun.head.head
     if noun.dep_ == "dobj" and wanting.lemma_.lower() in WANTING:
         return True  # a hope: "he wants two titles", "she hopes to win 50 seats"
